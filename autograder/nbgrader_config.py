@@ -1,0 +1,51 @@
+"""nbgrader settings for the TensorFlow training course.
+
+Use it from a course root (``tfcourse`` writes one there that loads this
+file), or pass it explicitly: ``nbgrader autograde 01-training-steps
+--config autograder/nbgrader_config.py``. Only settings that differ from
+nbgrader's defaults are here.
+"""
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # so `autograder` and `helpers` import from a clone
+
+from autograder import paths  # noqa: E402
+from autograder.preprocessors import StderrIsNotFailure  # noqa: E402
+from helpers.quiet import QUIET_ENV  # noqa: E402
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+# The course; solutions/ and course/ live in the repository, everything a
+# class produces lives in the course root.
+c.CourseDirectory.course_id = paths.COURSE_ID
+c.CourseDirectory.root = str(paths.course_root())
+c.CourseDirectory.source_directory = str(paths.SOLUTIONS)
+c.CourseDirectory.release_directory = str(paths.COURSE)
+
+# Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet.
+os.environ.update(QUIET_ENV)
+
+# A cell may train a small model on a 2-core CPU; an infinite loop is cut
+# off after this many seconds and the next cell still runs.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# A deleted test cell is put back (and scores zero) instead of leaving the
+# notebook ungradable.
+c.OverwriteCells.add_missing_cells = True
+
+# nbgrader zeroes a test cell that wrote anything to stderr; TensorFlow and
+# Keras write warnings there on their own. Errors still score zero.
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    StderrIsNotFailure,
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -1,0 +1,101 @@
+"""Keep TensorFlow's start-up noise out of students' cells and graded cells.
+
+TensorFlow 2.21 prints C++ log lines (oneDNN, CUDA probing) straight to file
+descriptor 2 while it is imported and when it first touches the devices, and
+``TF_CPP_MIN_LOG_LEVEL`` does not silence the ones logged before absl starts.
+In a notebook these lines become ``stderr`` outputs, and nbgrader zeroes a test
+cell with any ``stderr`` output. So we set the log level *and* import
+TensorFlow with file descriptor 2 pointed at ``/dev/null``.
+
+Used by every notebook's first cell (``from helpers import tf``).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import warnings
+from types import ModuleType
+from typing import Iterator
+
+#: Environment for a quiet TensorFlow; also set for grading kernels by
+#: ``autograder/nbgrader_config.py``.
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ logs: fatal only
+    "KMP_WARNINGS": "0",
+}
+
+
+def quiet_environment() -> None:
+    """Set the environment variables TensorFlow reads at import time.
+
+    Values already set by the user win, so ``TF_CPP_MIN_LOG_LEVEL=0`` still
+    brings the logs back for debugging. Used on ``import helpers``.
+    """
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+@contextlib.contextmanager
+def stderr_fd_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at ``/dev/null`` for the ``with`` block.
+
+    This silences native code, which bypasses ``sys.stderr``.
+    """
+    try:
+        sys.stderr.flush()
+    except (AttributeError, ValueError):
+        pass
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def silence_python_warnings() -> None:
+    """Hide TensorFlow's and Keras's Python warnings and INFO/WARNING logs."""
+    for module in ("tensorflow", "keras", "absl", "google.protobuf"):
+        warnings.filterwarnings("ignore", module=rf"{module}(\.|$)")
+    # Keras attributes some warnings to the caller's frame (stacklevel=2).
+    warnings.filterwarnings("ignore", message=r"Do not pass an `input_shape`")
+    warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer")
+    for name in ("tensorflow", "keras", "absl", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def import_tensorflow() -> ModuleType:
+    """Import TensorFlow without its start-up log lines and return it.
+
+    Also initialises the devices inside the silenced window, because the
+    first op otherwise logs a failed CUDA probe on machines with no GPU.
+
+    Returns:
+        The ``tensorflow`` module.
+
+    >>> from helpers.quiet import import_tensorflow
+    >>> tf = import_tensorflow()
+    """
+    quiet_environment()
+    if "tensorflow" in sys.modules and getattr(import_tensorflow, "_done", False):
+        return sys.modules["tensorflow"]
+    with stderr_fd_silenced():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+        tf.constant(0.0).numpy()
+        tf.get_logger().setLevel(logging.ERROR)
+        try:
+            import absl.logging
+
+            absl.logging.set_verbosity(absl.logging.ERROR)
+        except ImportError:  # pragma: no cover - absl ships with TensorFlow
+            pass
+    silence_python_warnings()
+    import_tensorflow._done = True  # type: ignore[attr-defined]
+    return tf
