@@ -1,9 +1,9 @@
 """nbgrader settings for the TensorFlow training course.
 
-Use it from a course root (``tfcourse`` writes one there that loads this
-file), or pass it explicitly: ``nbgrader autograde 01-training-steps
---config autograder/nbgrader_config.py``. Only settings that differ from
-nbgrader's defaults are here.
+nbgrader reads ``nbgrader_config.py`` from the folder it runs in, so each
+course root gets a two-line one (written by ``tfcourse``) that loads this
+file: run plain ``nbgrader`` commands from the course root. Only settings
+that differ from nbgrader's defaults are here.
 """
 import os
 import sys
