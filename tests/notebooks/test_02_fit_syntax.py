@@ -1,0 +1,171 @@
+"""Notebook 02's tests judged in-process: realistic wrong answers are rejected, differently written right ones accepted."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import InProcessNotebook, reference_answers
+
+ASSIGNMENT = "02-fit-syntax"
+PER_EPOCH = "02_updates_per_epoch"
+TOTAL = "02_total_updates"
+TRAIN = "02_train"
+
+WRONG = {
+    PER_EPOCH: {
+        "floor division drops the last, smaller batch": '''
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples // batch_size
+''',
+        "always one extra batch, even when batch_size divides n_samples": '''
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples // batch_size + 1
+''',
+        "rounds to the nearest int": '''
+def updates_per_epoch(n_samples, batch_size):
+    return round(n_samples / batch_size)
+''',
+        "returns the float quotient": '''
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples / batch_size
+''',
+        "batch_size ignored (Keras's default of 32)": '''
+def updates_per_epoch(n_samples, batch_size):
+    return math.ceil(n_samples / 32)
+''',
+    },
+    TOTAL: {
+        "floor division in each epoch": '''
+def total_updates(n_samples, batch_size, epochs):
+    return epochs * (n_samples // batch_size)
+''',
+        "one epoch too few": '''
+def total_updates(n_samples, batch_size, epochs):
+    return (epochs - 1) * updates_per_epoch(n_samples, batch_size)
+''',
+        "one epoch too many": '''
+def total_updates(n_samples, batch_size, epochs):
+    return (epochs + 1) * updates_per_epoch(n_samples, batch_size)
+''',
+        "all epochs treated as one stream of samples (one partial batch in all)": '''
+def total_updates(n_samples, batch_size, epochs):
+    return math.ceil(n_samples * epochs / batch_size)
+''',
+        "epochs ignored": '''
+def total_updates(n_samples, batch_size, epochs):
+    return updates_per_epoch(n_samples, batch_size)
+''',
+    },
+    TRAIN: {
+        "validation_split instead of validation_data": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_split=0.2, verbose=0)
+''',
+        "batch_size ignored": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
+''',
+        "one epoch too many": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs + 1, batch_size=batch_size,
+                     validation_data=(x_val, y_val), verbose=0)
+''',
+        "one epoch too few": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs - 1, batch_size=batch_size,
+                     validation_data=(x_val, y_val), verbose=0)
+''',
+        "epochs counted from 1 with initial_epoch": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, initial_epoch=1, epochs=epochs, batch_size=batch_size,
+                     validation_data=(x_val, y_val), verbose=0)
+''',
+        "validates on the training data": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                     validation_data=(x_train, y_train), verbose=0)
+''',
+        "no validation at all": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+''',
+        "returns history.history instead of the History": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                     validation_data=(x_val, y_val), verbose=0).history
+''',
+        "one fit per epoch, returning only the last History": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    for _ in range(epochs):
+        history = model.fit(x_train, y_train, epochs=1, batch_size=batch_size,
+                            validation_data=(x_val, y_val), verbose=0)
+    return history
+''',
+    },
+}
+
+RIGHT = {
+    PER_EPOCH: {
+        "negated floor division": '''
+def updates_per_epoch(n_samples, batch_size):
+    return -(-n_samples // batch_size)
+''',
+        "NumPy ceil cast to int": '''
+def updates_per_epoch(n_samples, batch_size):
+    return int(np.ceil(n_samples / batch_size))
+''',
+        "divmod with an extra batch for the remainder": '''
+def updates_per_epoch(n_samples, batch_size):
+    full, rest = divmod(n_samples, batch_size)
+    return full + (1 if rest else 0)
+''',
+    },
+    TOTAL: {
+        "a sum over epochs, formula inlined": '''
+def total_updates(n_samples, batch_size, epochs):
+    return sum((n_samples + batch_size - 1) // batch_size for _ in range(epochs))
+''',
+    },
+    TRAIN: {
+        "keyword x/y, a named History and shuffle spelled out": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    history = model.fit(x=x_train, y=y_train, batch_size=batch_size, epochs=epochs, verbose=0,
+                        shuffle=True, validation_data=[x_val, y_val])
+    return history
+''',
+        "tf.data datasets batched by hand": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    train_ds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train)).batch(batch_size)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size)
+    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0)
+''',
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def notebook() -> InProcessNotebook:
+    return InProcessNotebook(ASSIGNMENT)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
+)
+def test_wrong_answer_is_rejected(notebook, exercise, source):
+    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
+    notebook.assert_rejected(exercise, source)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
+)
+def test_differently_written_answer_is_accepted(notebook, exercise, source):
+    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
+    notebook.assert_accepted(exercise, source)
+
+
+def test_reference_answers_pass_in_process(notebook):
+    """Does the harness itself accept the reference answers (so rejections mean something)?"""
+    for exercise, source in reference_answers(ASSIGNMENT).items():
+        notebook.assert_accepted(exercise, source)
