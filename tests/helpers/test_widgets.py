@@ -1,0 +1,258 @@
+"""Headless tests for helpers.widgets: the pure functions and the explorer's Train handler."""
+import base64
+
+import numpy as np
+import pytest
+
+from helpers import tf
+from helpers.data import load_digits
+from helpers.models import digits_classifier
+from helpers.widgets import (
+    RunSettings,
+    SettingsError,
+    TrainingExplorer,
+    as_arrays,
+    batch_size_options,
+    check_settings,
+    runs_figure,
+    runs_table,
+    split_validation,
+    table_html,
+    train_run,
+    with_optimizer,
+)
+
+keras = tf.keras
+
+
+@pytest.fixture(scope="module")
+def small():
+    """200 real digits: small enough for seconds, real enough to learn."""
+    d = load_digits()
+    return d.x_train[:200], d.y_train[:200]
+
+
+class CountingFactory:
+    """digits_classifier that remembers the models it built (and so their History)."""
+
+    def __init__(self):
+        self.models = []
+
+    def __call__(self):
+        self.models.append(digits_classifier())
+        return self.models[-1]
+
+
+def explorer_for(data, factory=None):
+    return TrainingExplorer(data=data, model_factory=factory or CountingFactory())
+
+
+def set_controls(explorer, epochs=3, batch_size=16, learning_rate=1e-2,
+                 optimizer="sgd", val_fraction=0.25):
+    explorer.val_fraction.value = val_fraction
+    explorer.epochs.value = epochs
+    explorer.batch_size.value = batch_size
+    explorer.learning_rate.value = learning_rate
+    explorer.optimizer.value = optimizer
+
+
+# --- the explorer, driven through its Train button's handler ----------------------------------
+
+
+def test_building_the_explorer_trains_nothing(small):
+    """Does building (and so displaying) the explorer leave every model unbuilt?"""
+    factory = CountingFactory()
+    explorer = explorer_for(small, factory)
+    assert factory.models == []
+    assert explorer.records == [] and explorer.plot.outputs == ()
+    assert "Train" in explorer.message.value
+
+
+def test_train_records_the_chosen_settings_and_keras_history(small):
+    """Does pressing Train keep the settings, the epochs run and curves equal to Keras's History?"""
+    factory = CountingFactory()
+    explorer = explorer_for(small, factory)
+    set_controls(explorer)
+    explorer.train_button.click()
+    [record] = explorer.records
+    assert record.settings == RunSettings(3, 16, pytest.approx(1e-2), "sgd", 0.25)
+    assert record.epochs_run == 3
+    assert record.history == factory.models[0].history.history
+    assert record.num_train == 150 and record.updates == 3 * 10
+    assert len(record.epoch_seconds) == 3
+    assert type(factory.models[0].optimizer).__name__ == "SGD"
+    assert float(factory.models[0].optimizer.learning_rate) == pytest.approx(1e-2)
+    drawn = runs_figure(explorer.records).axes[0].lines
+    np.testing.assert_allclose(drawn[0].get_ydata(), record.history["loss"])
+    np.testing.assert_allclose(drawn[1].get_ydata(), record.history["val_loss"])
+    png = base64.b64decode(explorer.plot.outputs[0]["data"]["image/png"])
+    assert png.startswith(b"\x89PNG")
+    assert "explorer-done" in explorer.message.value
+    assert not explorer.train_button.disabled
+
+
+def test_curves_redraw_after_every_epoch(small):
+    """Is the plot redrawn once per epoch while the run trains?"""
+    explorer = explorer_for(small)
+    set_controls(explorer, epochs=4)
+    redraws = []
+    explorer.plot.observe(lambda change: redraws.append(change), "outputs")
+    explorer.train()
+    assert len(redraws) == 4
+
+
+def test_table_has_one_row_per_run(small):
+    """After two runs with different batch sizes, does the table list both?"""
+    explorer = explorer_for(small)
+    set_controls(explorer, epochs=2, batch_size=16)
+    explorer.train()
+    set_controls(explorer, epochs=2, batch_size=128)
+    explorer.train()
+    rows = runs_table(explorer.records)
+    assert [r["batch size"] for r in rows] == [16, 128]
+    assert [r["updates"] for r in rows] == [2 * 10, 2 * 2]
+    assert explorer.table.value.count("<tr>") == 1 + 2
+    assert all(0 <= r["final val accuracy"] <= 1 for r in rows)
+
+
+def test_clear_forgets_every_run(small):
+    """Does Clear empty the records, the plot and the table?"""
+    explorer = explorer_for(small)
+    set_controls(explorer, epochs=1)
+    explorer.train()
+    explorer.clear_button.click()
+    assert explorer.records == [] and explorer.plot.outputs == () and explorer.table.value == ""
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (None, "No data loaded"),
+        ((np.zeros((0, 64)), np.zeros(0)), "empty"),
+        ((np.zeros((10, 64)), np.zeros(9)), "x has 10 samples but y has 9"),
+    ],
+    ids=["no-data", "empty", "mismatched"],
+)
+def test_bad_data_gives_a_message_not_a_traceback(data, expected):
+    """Does Train with no (or broken) data explain itself in the widget?"""
+    factory = CountingFactory()
+    explorer = explorer_for(data, factory)
+    assert explorer.train() is None
+    assert expected in explorer.message.value and "explorer-error" in explorer.message.value
+    assert factory.models == [] and explorer.records == []
+
+
+def test_batch_larger_than_the_data_gives_a_message(small):
+    """Does a batch size beyond the training set get a message naming the limit?"""
+    explorer = explorer_for(small)
+    explorer.batch_size.options = [16, 4096]  # e.g. a notebook that widened the slider
+    explorer.batch_size.value = 4096
+    explorer.train_button.click()
+    assert "Batch size 4096 is larger than the 160 training samples" in explorer.message.value
+    assert explorer.records == [] and not explorer.train_button.disabled
+
+
+def test_a_failing_model_gives_a_message(small):
+    """Does an error inside training (here an uncompiled model) show as a message?"""
+    explorer = explorer_for(small, factory=lambda: keras.Sequential([keras.layers.Dense(10)]))
+    assert explorer.train() is None
+    assert "compiled model" in explorer.message.value
+
+    explorer = explorer_for((small[0][:, :10], small[1]))  # 10 features for a 64-input model
+    assert explorer.train() is None
+    assert "Training failed" in explorer.message.value
+
+
+def test_batch_size_slider_follows_the_validation_fraction(small):
+    """Does raising the validation fraction shrink the largest batch size on offer?"""
+    explorer = explorer_for(small)
+    explorer.val_fraction.value = 0.2
+    assert explorer.batch_size.options[-1] == 160
+    explorer.val_fraction.value = 0.5
+    assert explorer.batch_size.options[-1] == 100
+    assert explorer.batch_size.value == 32
+
+
+def test_default_explorer_uses_the_digits_training_split():
+    """Without arguments, is the data the digits training split (and nothing trained)?"""
+    explorer = TrainingExplorer()
+    x, _ = as_arrays(explorer.data)
+    assert x.shape == (1077, 64)
+    assert explorer.batch_size.options == (8, 16, 32, 64, 128, 256, 512, 862)
+    assert explorer.records == []
+
+
+# --- the pure functions -----------------------------------------------------------------------
+
+
+def test_train_run_counts_the_epochs_actually_run(small):
+    """With early stopping, are epochs and updates those that ran, not those asked for?"""
+    stop_after_two = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: setattr(model_holder[0], "stop_training", epoch >= 1))
+    model_holder = []
+
+    def factory():
+        model_holder.append(digits_classifier())
+        return model_holder[0]
+
+    record = train_run(RunSettings(epochs=10, batch_size=50, val_fraction=0.0), small, factory,
+                       callbacks=[stop_after_two])
+    assert record.epochs_run == 2 and record.updates == 2 * 4
+    assert record.final_val_accuracy is None  # no validation split
+
+
+def test_tf_data_input_batched_or_not_gives_the_same_arrays(small):
+    """Is a tf.data.Dataset read back into the same arrays, batched or not?"""
+    x, y = small
+    unbatched = tf.data.Dataset.from_tensor_slices((x, y))
+    for dataset in (unbatched, unbatched.batch(32)):
+        got_x, got_y = as_arrays(dataset)
+        np.testing.assert_array_equal(got_x, x)
+        np.testing.assert_array_equal(got_y, y)
+
+
+def test_split_validation_keeps_the_last_fraction():
+    """Is the validation set the last val_fraction of the samples?"""
+    x, y = np.arange(20).reshape(10, 2), np.arange(10)
+    (xt, yt), (xv, yv) = split_validation(x, y, 0.3)
+    assert yt.tolist() == list(range(7)) and yv.tolist() == [7, 8, 9]
+    assert split_validation(x, y, 0.0)[1] is None
+
+
+def test_batch_size_options_are_powers_of_two_up_to_the_data():
+    """Are the offered batch sizes 8, 16, ... and the whole training set?"""
+    assert batch_size_options(100) == [8, 16, 32, 64, 100]
+    assert batch_size_options(64) == [8, 16, 32, 64]
+    assert batch_size_options(5) == [5]
+
+
+@pytest.mark.parametrize(
+    "settings, num_train, expected",
+    [
+        (RunSettings(batch_size=200), 100, "larger than the 100 training samples"),
+        (RunSettings(epochs=0), 100, "Epochs must be at least 1"),
+        (RunSettings(learning_rate=0.0), 100, "Learning rate must be positive"),
+        (RunSettings(optimizer="adagrad"), 100, "Optimizer must be one of"),
+        (RunSettings(), 0, "leaves no training samples"),
+    ],
+)
+def test_check_settings_names_the_problem(settings, num_train, expected):
+    """Does each impossible setting raise a SettingsError that says what to change?"""
+    with pytest.raises(SettingsError, match=expected):
+        check_settings(settings, num_train)
+
+
+def test_with_optimizer_keeps_loss_and_metrics():
+    """Does swapping the optimizer keep the factory's loss and metrics?"""
+    model = with_optimizer(digits_classifier(), "rmsprop", 0.05)
+    assert type(model.optimizer).__name__ == "RMSprop"
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
+    assert model.get_compile_config()["metrics"] == ["accuracy"]
+    assert "SparseCategoricalCrossentropy" in str(model.get_compile_config()["loss"])
+
+
+def test_table_html_escapes_and_formats():
+    """Does the HTML table format floats briefly, show a dash for no value, and escape text?"""
+    html = table_html([{"run": 1, "optimizer": "<b>", "final val accuracy": None, "s": 0.123456}])
+    assert "&lt;b&gt;" in html and "–" in html and "0.123" in html and "0.1234" not in html
+    assert table_html([]) == ""
