@@ -1,0 +1,170 @@
+"""Notebook 05's tests judged in-process: realistic wrong answers are rejected, differently written right ones accepted."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import InProcessNotebook, reference_answers
+
+ASSIGNMENT = "05-evaluate"
+EVALUATE = "05_evaluate_on_test"
+BY_HAND = "05_accuracy_by_hand"
+PER_CLASS = "05_per_class_accuracy"
+
+WRONG = {
+    EVALUATE: {
+        "evaluates on the training data": '''
+def evaluate_on_test(model, x_test, y_test):
+    loss, accuracy = model.evaluate(data.x_train, data.y_train, verbose=0)
+    return {"loss": loss, "accuracy": accuracy}
+''',
+        "returns evaluate's list, not a dict": '''
+def evaluate_on_test(model, x_test, y_test):
+    return model.evaluate(x_test, y_test, verbose=0)
+''',
+        "evaluates the notebook's trained_model, not the model passed in": '''
+def evaluate_on_test(model, x_test, y_test):
+    return trained_model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+''',
+        "loss and accuracy swapped": '''
+def evaluate_on_test(model, x_test, y_test):
+    accuracy, loss = model.evaluate(x_test, y_test, verbose=0)
+    return {"loss": loss, "accuracy": accuracy}
+''',
+        "accuracy as a percentage": '''
+def evaluate_on_test(model, x_test, y_test):
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return {"loss": loss, "accuracy": 100 * accuracy}
+''',
+        "key named 'acc'": '''
+def evaluate_on_test(model, x_test, y_test):
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    return {"loss": loss, "acc": accuracy}
+''',
+        "only the first batch (test_on_batch)": '''
+def evaluate_on_test(model, x_test, y_test):
+    loss, accuracy = model.test_on_batch(x_test[:32], y_test[:32])
+    return {"loss": float(loss), "accuracy": float(accuracy)}
+''',
+    },
+    BY_HAND: {
+        "argmax over axis 0 (the samples)": '''
+def accuracy_by_hand(model, x, y):
+    return float(np.mean(np.argmax(model.predict(x, verbose=0), axis=0) == y))
+''',
+        "labels as a column: (n, 1) == (n,) broadcasts to (n, n)": '''
+def accuracy_by_hand(model, x, y):
+    predicted = np.argmax(model.predict(x, verbose=0), axis=-1)
+    return float(np.mean(predicted.reshape(-1, 1) == y))
+''',
+        "counts the correct samples instead of the fraction": '''
+def accuracy_by_hand(model, x, y):
+    return int(np.sum(np.argmax(model.predict(x, verbose=0), axis=-1) == y))
+''',
+        "compares the largest probability with the label": '''
+def accuracy_by_hand(model, x, y):
+    return float(np.mean(np.max(model.predict(x, verbose=0), axis=-1) == y))
+''',
+        "predicts on the training data": '''
+def accuracy_by_hand(model, x, y):
+    return float(np.mean(np.argmax(model.predict(data.x_train, verbose=0), axis=-1)[:len(y)] == y))
+''',
+        "returns the per-sample comparison, not its mean": '''
+def accuracy_by_hand(model, x, y):
+    return np.argmax(model.predict(x, verbose=0), axis=-1) == y
+''',
+    },
+    PER_CLASS: {
+        "divides by how often the class was predicted (precision)": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    result = np.full(num_classes, np.nan)
+    for c in range(num_classes):
+        if np.any(y_pred == c):
+            result[c] = np.mean(y_true[y_pred == c] == c)
+    return result
+''',
+        "the overall accuracy, repeated for every class": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    return np.full(num_classes, np.mean(y_true == y_pred))
+''',
+        "counts of correct predictions instead of fractions": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    return np.bincount(y_true[y_true == y_pred], minlength=num_classes).astype(float)
+''',
+        "divides by all samples, not by the class's samples": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    return np.bincount(y_true[y_true == y_pred], minlength=num_classes) / len(y_true)
+''',
+        "num_classes ignored: only the classes present": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    return np.array([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)])
+''',
+        "a class with no samples reported as 0 (it has no accuracy)": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    totals = np.bincount(y_true, minlength=num_classes)
+    correct = np.bincount(y_true[y_true == y_pred], minlength=num_classes)
+    return correct / np.maximum(totals, 1)
+''',
+    },
+}
+
+RIGHT = {
+    EVALUATE: {
+        "return_dict=True and keyword arguments": '''
+def evaluate_on_test(model, x_test, y_test):
+    return model.evaluate(x=x_test, y=y_test, batch_size=64, verbose=0, return_dict=True)
+''',
+    },
+    BY_HAND: {
+        "calling the model and tf.argmax with axis=1": '''
+def accuracy_by_hand(model, x, y):
+    predicted = tf.argmax(model(x, training=False), axis=1).numpy()
+    return (predicted == np.asarray(y)).sum() / len(y)
+''',
+    },
+    PER_CLASS: {
+        "bincount ratios with nan where a class is missing": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    totals = np.bincount(y_true, minlength=num_classes).astype(float)
+    correct = np.bincount(y_true[y_true == y_pred], minlength=num_classes)
+    totals[totals == 0] = np.nan
+    return correct / totals
+''',
+        "a plain list from a loop": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    out = []
+    for c in range(num_classes):
+        hits = [p == c for t, p in zip(y_true, y_pred) if t == c]
+        out.append(sum(hits) / len(hits) if hits else float("nan"))
+    return out
+''',
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def notebook() -> InProcessNotebook:
+    return InProcessNotebook(ASSIGNMENT)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
+)
+def test_wrong_answer_is_rejected(notebook, exercise, source):
+    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
+    notebook.assert_rejected(exercise, source)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
+)
+def test_differently_written_answer_is_accepted(notebook, exercise, source):
+    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
+    notebook.assert_accepted(exercise, source)
+
+
+def test_reference_answers_pass_in_process(notebook):
+    """Does the harness itself accept the reference answers (so rejections mean something)?"""
+    for exercise, source in reference_answers(ASSIGNMENT).items():
+        notebook.assert_accepted(exercise, source)
