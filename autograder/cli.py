@@ -1,17 +1,35 @@
 """The ``tfcourse`` command line: one entry point for the course's life cycle.
 
 Each subcommand is a thin layer over a module of ``autograder`` that uses
-nbgrader's Python API.
+nbgrader's Python API: ``check``, ``release``/``exchange``, ``importer``,
+``grading``, ``feedback``, ``report``, ``demo`` and ``bench``.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence
 
 EXAMPLES = {
-    "release": "example: tfcourse release 01    (or: tfcourse release all)",
+    "check": "example: tfcourse check 01    (or: tfcourse check 01 ~/work/my-copy.ipynb)",
+    "release": "example: tfcourse release 01    (or: tfcourse release all --exchange /srv/nbgrader/exchange)",
+    "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
+    "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
+    "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
+    "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)",
+    "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
+    "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
+    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
 }
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from autograder.check import check
+
+    report = check(args.assignment, args.notebook)
+    print(report.table())
+    return 0 if report.passed else 1
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
@@ -19,13 +37,149 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
     for assignment in release(args.assignment, args.course_root):
         print(f"released course/{assignment}/")
+    if args.exchange:
+        from autograder.exchange import release_to_exchange
+
+        for assignment in release_to_exchange(args.assignment, args.course_root, args.exchange):
+            print(f"released {assignment} to the exchange")
     return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from autograder.exchange import collect
+
+    for assignment, students in collect(args.assignment, args.course_root, args.exchange).items():
+        print(f"{assignment}: {len(students)} submission(s) in submitted/")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from autograder.importer import import_submissions
+
+    report = import_submissions(args.source, args.course_root, args.assignment)
+    for name, student, assignment in report.placed:
+        print(f"placed   {name} -> submitted/{student}/{assignment}/")
+    for key in report.replaced:
+        print(f"replaced the earlier submission {key}")
+    for name, reason in report.unplaced:
+        print(f"NOT PLACED {name}: {reason}", file=sys.stderr)
+    print(f"{len(report.placed)} placed, {len(report.unplaced)} not placed")
+    return 1 if report.unplaced or not report.placed else 0
+
+
+def print_grade_summary(outcomes, seconds: float, workers: int, stream=sys.stdout) -> None:
+    """The end of ``tfcourse grade``: counts, then each failure and warning with its reason."""
+    failed = [o for o in outcomes if not o.graded]
+    noted = [o for o in outcomes if o.graded and o.problems]
+    print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submission(s) in {seconds:.0f} s "
+          f"with {workers} worker(s)", file=stream)
+    for o in failed:
+        print(f"  FAILED {o.student}/{o.assignment}: {', '.join(o.problems) or 'error'}: {o.detail}",
+              file=stream)
+    for o in noted:
+        print(f"  graded with problems {o.student}/{o.assignment}: {', '.join(o.problems)} "
+              f"(see its autograded notebook)", file=stream)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    import time
+
+    from autograder.grading import default_workers, grade
+    from autograder.progress import ProgressBar
+
+    workers = args.workers or default_workers()
+    started = time.monotonic()
+    outcomes = grade(args.assignment, args.course_root, args.student, workers, args.force,
+                     progress=ProgressBar())
+    if not outcomes:
+        print("nothing to grade: every submission is graded already (use --force to regrade)")
+        return 0
+    print_grade_summary(outcomes, time.monotonic() - started, workers)
+    return 1 if any(not o.graded for o in outcomes) else 0
+
+
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from autograder.feedback import generate_feedback
+
+    written = generate_feedback(args.assignment, args.course_root, args.student)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from autograder.report import write_report
+
+    for path in write_report(args.course_root, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from autograder.demo import run_demo
+
+    return 0 if run_demo(args.notebooks, args.course_root if args.keep else None, args.workers) else 1
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from autograder.bench import run_bench
+
+    print(run_bench(short=args.short, notebooks=args.notebooks, class_size=args.class_size,
+                    workers=args.workers))
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "check": ("students: run a notebook's visible tests and list each exercise", _cmd_check),
+    "release": ("regenerate course/ from solutions/ (and optionally release to the exchange)",
+                _cmd_release),
+    "collect": ("copy submissions from the nbgrader exchange into submitted/", _cmd_collect),
+    "import": ("place a folder or zip of students' notebooks (LMS download) into submitted/",
+               _cmd_import),
+    "grade": ("autograde submissions in parallel, with a progress bar and a failure summary",
+              _cmd_grade),
+    "feedback": ("write one HTML feedback page per student and assignment", _cmd_feedback),
+    "report": ("write grades.csv, score and pass-rate plots, and a Markdown summary", _cmd_report),
+    "demo": ("the whole pipeline on three demo students in a temporary course root", _cmd_demo),
+    "bench": ("time the notebooks and grading, and print a Markdown table", _cmd_bench),
+}
+
+
+def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
+    which = {"nargs": "?", "default": "all", "help": "NN, an assignment id, or 'all' (default)"}
+    sub["check"].add_argument("assignment", help="NN or an assignment id, e.g. 01")
+    sub["check"].add_argument("notebook", nargs="?", help="your notebook (default: the course/ copy)")
+    sub["release"].add_argument("assignment", **which)
+    sub["collect"].add_argument("assignment", **which)
+    for name in ("release", "collect"):
+        sub[name].add_argument("--exchange", metavar="DIR", help="the nbgrader exchange folder (default for collect: nbgrader's "
+                               "Exchange.root, /srv/nbgrader/exchange)")
+    sub["import"].add_argument("source", help="a folder or .zip of notebooks")
+    sub["import"].add_argument("--assignment", help="the assignment they all belong to (default: "
+                               "told from each notebook's exercises)")
+    sub["grade"].add_argument("assignment", **which)
+    sub["grade"].add_argument("--student", action="append", help="only this student (repeatable)")
+    sub["grade"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
+    sub["grade"].add_argument("--force", action="store_true", help="regrade what is graded already")
+    sub["feedback"].add_argument("assignment", **which)
+    sub["feedback"].add_argument("--student", help="only this student")
+    sub["report"].add_argument("--out", help="folder to write into (default: <course root>/reports)")
+    sub["demo"].add_argument("--notebooks", default="all",
+                             help="comma-separated notebook numbers, e.g. 01,02 (default: all)")
+    sub["demo"].add_argument("--keep", action="store_true",
+                             help="use --course-root instead of a temporary folder, and keep it")
+    sub["demo"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
+    sub["bench"].add_argument("--short", action="store_true", help="notebook 01 and two students only")
+    sub["bench"].add_argument("--notebooks", default="all", help="comma-separated numbers (default: all)")
+    sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students (default: 12)")
+    sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tfcourse",
-        description="The TensorFlow training course: release, check and grade notebooks.",
+        description="The TensorFlow training course: check, release, grade and report on notebooks.",
+        epilog="Run `tfcourse COMMAND --help` for an example of each command.",
     )
     parser.add_argument(
         "--course-root",
@@ -33,29 +187,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for submissions, grades and feedback "
         "(default: $TFCOURSE_ROOT, else classroom/ in the repository)",
     )
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="the gradebook as any database URL nbgrader accepts, e.g. postgresql://host/course "
+        "(default: $TFCOURSE_DB, else gradebook.db in the course root)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
-        "release": ("regenerate course/ from solutions/", _cmd_release),
-    }
-    for name, (summary, handler) in commands.items():
+    parsers = {}
+    for name, (summary, handler) in COMMANDS.items():
         p = sub.add_parser(
             name, help=summary, description=summary, epilog=EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         p.set_defaults(handler=handler)
-    sub.choices["release"].add_argument(
-        "assignment", nargs="?", default="all", help="NN, an assignment id, or 'all' (default)"
-    )
+        parsers[name] = p
+    _add_arguments(parsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.db:
+        os.environ["TFCOURSE_DB"] = args.db  # read by autograder/nbgrader_config.py
     try:
         return args.handler(args)
-    except (ValueError, RuntimeError, FileNotFoundError) as exc:
+    except (ValueError, RuntimeError, OSError) as exc:
         print(f"tfcourse {args.command}: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"tfcourse {args.command}: interrupted; what was graded so far is kept", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

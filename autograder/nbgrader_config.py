@@ -24,6 +24,10 @@ c.CourseDirectory.course_id = paths.COURSE_ID
 c.CourseDirectory.root = str(paths.course_root())
 c.CourseDirectory.source_directory = str(paths.SOLUTIONS)
 c.CourseDirectory.release_directory = str(paths.COURSE)
+# The gradebook: gradebook.db in the course root, or any database URL that
+# nbgrader accepts (e.g. PostgreSQL) in $TFCOURSE_DB (`tfcourse --db URL`).
+if os.environ.get("TFCOURSE_DB"):
+    c.CourseDirectory.db_url = os.environ["TFCOURSE_DB"]
 
 # Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet.
 os.environ.update(QUIET_ENV)

@@ -1,0 +1,105 @@
+"""Private gradebooks for parallel grading, and merging their results into the real one.
+
+SQLite allows one writer at a time, so parallel ``nbgrader autograde`` runs on
+one gradebook fail with "database is locked". ``tfcourse grade`` instead gives
+each submission a private SQLite gradebook that holds only what nbgrader's
+autograde reads (the assignment's cells, and the student's manual scores and
+extension, if any), and one process copies the results back: the same fields,
+with the same values, that nbgrader's ``SaveAutoGrades`` and
+``AssignLatePenalties`` would have written. The real gradebook may be any
+database nbgrader accepts.
+"""
+from __future__ import annotations
+
+import warnings
+
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+
+def copy_assignment(source: Gradebook, target: Gradebook, assignment: str) -> None:
+    """Copy ``assignment``'s structure (notebooks and cells, not submissions) into ``target``."""
+    found = source.find_assignment(assignment)
+    target.update_or_create_assignment(assignment, duedate=found.duedate)
+    for nb in found.notebooks:
+        target.update_or_create_notebook(nb.name, assignment, kernelspec=nb.kernelspec)
+        for cell in nb.grade_cells:
+            target.update_or_create_grade_cell(
+                cell.name, nb.name, assignment, max_score=cell.max_score, cell_type=cell.cell_type
+            )
+        for cell in nb.solution_cells:
+            target.update_or_create_solution_cell(cell.name, nb.name, assignment)
+        for cell in nb.task_cells:
+            target.update_or_create_task_cell(
+                cell.name, nb.name, assignment, max_score=cell.max_score, cell_type=cell.cell_type
+            )
+        for cell in nb.source_cells:
+            target.update_or_create_source_cell(
+                cell.name, nb.name, assignment, cell_type=cell.cell_type,
+                locked=cell.locked, source=cell.source, checksum=cell.checksum,
+            )
+
+
+def seed_submission(source: Gradebook, target: Gradebook, assignment: str, student: str) -> None:
+    """Give ``target`` the state of an earlier submission that autograde reads.
+
+    nbgrader keeps a grader's manual scores, and marks such cells for review;
+    a late penalty depends on the student's extension. Without an earlier
+    submission there is nothing to copy.
+    """
+    try:
+        old = source.find_submission(assignment, student)
+    except MissingEntry:
+        return
+    target.update_or_create_student(student)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        target.update_or_create_submission(assignment, student, extension=old.extension)
+    for old_nb in old.notebooks:
+        for old_grade in old_nb.grades:
+            grade = target.find_grade(old_grade.name, old_nb.name, assignment, student)
+            grade.manual_score = old_grade.manual_score
+            grade.extra_credit = old_grade.extra_credit
+    target.db.commit()
+
+
+def merge_submission(worker: Gradebook, target: Gradebook, assignment: str, student: str) -> None:
+    """Write the autograde results for one submission from ``worker`` into ``target``."""
+    graded = worker.find_submission(assignment, student)
+    target.update_or_create_student(student)
+    with warnings.catch_warnings():  # nbgrader's add_submission autoflushes; autograde warns the same
+        warnings.simplefilter("ignore", SAWarning)
+        if graded.timestamp is not None:
+            target.update_or_create_submission(assignment, student, timestamp=graded.timestamp)
+        else:
+            target.update_or_create_submission(assignment, student)
+    for graded_nb in graded.notebooks:
+        nb = target.find_submission_notebook(graded_nb.name, assignment, student)
+        nb.late_submission_penalty = graded_nb.late_submission_penalty
+        for graded_grade in graded_nb.grades:
+            grade = target.find_grade(graded_grade.name, graded_nb.name, assignment, student)
+            grade.auto_score = graded_grade.auto_score
+            grade.needs_manual_grade = graded_grade.needs_manual_grade
+        for graded_comment in graded_nb.comments:
+            comment = target.find_comment(graded_comment.name, graded_nb.name, assignment, student)
+            comment.auto_comment = graded_comment.auto_comment
+    target.db.commit()
+
+
+def dump(gradebook: Gradebook) -> dict:
+    """Every submission's grades and comments, keyed by names: for comparing two gradebooks."""
+    out = {}
+    for assignment in gradebook.assignments:
+        for sub in assignment.submissions:
+            for nb in sub.notebooks:
+                key = (assignment.name, sub.student_id, nb.name)
+                out[key] = {
+                    "timestamp": sub.timestamp,
+                    "late_penalty": nb.late_submission_penalty,
+                    "grades": {
+                        g.name: (g.auto_score, g.manual_score, g.needs_manual_grade, g.max_score)
+                        for g in nb.grades
+                    },
+                    "comments": {c.name: (c.auto_comment, c.manual_comment) for c in nb.comments},
+                }
+    return out
