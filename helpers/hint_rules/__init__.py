@@ -1,0 +1,15 @@
+"""The mistakes ``helpers.hints`` recognises, one rule per mistake, grouped by topic.
+
+- ``compiling``: ``compile`` arguments, losses that do not fit the labels;
+- ``data``: input shapes, tf.data pipelines, ``History`` keys;
+- ``training``: custom training loops, callbacks, transfer learning;
+- ``signs``: warning signs that raise nothing (Keras warnings, logits fed to a probability loss).
+
+Importing this package registers every rule; nothing here imports TensorFlow.
+Used by ``helpers.hints`` in every notebook.
+"""
+from helpers.hint_rules import compiling, data, training  # noqa: F401 - importing registers the rules
+from helpers.hint_rules.base import RULES, hint_for_exception
+from helpers.hint_rules.signs import WARNING_PATTERNS, hint_for_model, hint_for_warning
+
+__all__ = ["RULES", "WARNING_PATTERNS", "hint_for_exception", "hint_for_model", "hint_for_warning"]
