@@ -1,0 +1,326 @@
+"""Notebook 07's tests judged in-process: wrong GradientTape code is rejected, differently written right code accepted."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import InProcessNotebook, reference_answers
+
+ASSIGNMENT = "07-custom-training-loop"
+TRAIN_STEP = "07_train_step"
+EVAL_STEP = "07_eval_step"
+TRAIN_LOOP = "07_train_loop"
+
+# One template for the loop mutants: each one changes a single marked line or block of the reference loop.
+LOOP = '''
+def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+    loss_metric, accuracy_metric = keras.metrics.Mean(), keras.metrics.SparseCategoricalAccuracy()
+    val_loss_metric, val_accuracy_metric = keras.metrics.Mean(), keras.metrics.SparseCategoricalAccuracy()
+    history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+    for epoch in range(epochs):
+        RESET
+        for x, y in train_ds:
+            with tf.GradientTape() as tape:
+                predictions = model(x, training=True)
+                loss = loss_fn(y, predictions)
+            gradients = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            TRAIN_METRICS
+        for x, y in val_ds:
+            VALIDATION
+        history["loss"].append(LOSS_RESULT)
+        history["accuracy"].append(float(accuracy_metric.result()))
+        history["val_loss"].append(float(val_loss_metric.result()))
+        history["val_accuracy"].append(float(val_accuracy_metric.result()))
+    return history
+'''
+PARTS = {
+    "RESET": "for metric in (loss_metric, accuracy_metric, val_loss_metric, val_accuracy_metric):\n"
+             "            metric.reset_state()",
+    "TRAIN_METRICS": "loss_metric.update_state(loss)\n            accuracy_metric.update_state(y, predictions)",
+    "VALIDATION": "predictions = model(x, training=False)\n"
+                  "            val_loss_metric.update_state(loss_fn(y, predictions))\n"
+                  "            val_accuracy_metric.update_state(y, predictions)",
+    "LOSS_RESULT": "float(loss_metric.result())",
+}
+
+
+def loop(**changes: str) -> str:
+    """The reference loop with some of its marked parts replaced."""
+    source = LOOP
+    for key, default in PARTS.items():
+        source = source.replace(key, changes.get(key, default))
+    return source
+
+
+STEP = '''
+def train_step(model, optimizer, loss_fn, x, y):
+{body}
+'''
+
+WRONG = {
+    TRAIN_STEP: {
+        "no training=True": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "training=False passed explicitly": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=False))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "forward pass outside the tape": STEP.format(body='''
+    predictions = model(x, training=True)
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, predictions)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "gradients over model.weights (frozen layer moves)": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.weights)
+    optimizer.apply_gradients(zip(gradients, model.weights))
+    return loss'''),
+        "gradients over the last layer only": STEP.format(body='''
+    variables = model.layers[-1].trainable_variables
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, variables)
+    optimizer.apply_gradients(zip(gradients, variables))
+    return loss'''),
+        "gradients over the kernels only, biases left out": STEP.format(body='''
+    kernels = [v for v in model.trainable_variables if "kernel" in v.path]
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, kernels)
+    optimizer.apply_gradients(zip(gradients, kernels))
+    return loss'''),
+        "no apply_gradients": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    return loss'''),
+        "post-update loss returned": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss_fn(y, model(x, training=True))'''),
+        "gradient ascent (minus sign)": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip([-g for g in gradients], model.trainable_variables))
+    return loss'''),
+        "manual SGD update, the optimizer ignored": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    for variable, gradient in zip(model.trainable_variables, gradients):
+        variable.assign_sub(0.1 * gradient)
+    return loss'''),
+        "the update applied twice": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "per-sample losses returned, not their mean": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        predictions = model(x, training=True)
+        loss = keras.losses.categorical_crossentropy(tf.one_hot(y, tf.shape(predictions)[-1]), predictions)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "returns a Python float (breaks under tf.function)": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return float(loss)'''),
+    },
+    EVAL_STEP: {
+        "training=True": '''
+def eval_step(model, loss_fn, x, y):
+    return loss_fn(y, model(x, training=True))
+''',
+        "updates the weights (a training step with a new optimizer)": '''
+def eval_step(model, loss_fn, x, y):
+    optimizer = keras.optimizers.SGD(0.1)
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=False))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss
+''',
+        "returns the predictions": '''
+def eval_step(model, loss_fn, x, y):
+    return model(x, training=False)
+''',
+        "returns the accuracy": '''
+def eval_step(model, loss_fn, x, y):
+    predictions = model(x, training=False)
+    return tf.reduce_mean(tf.cast(tf.argmax(predictions, -1) == tf.cast(y, tf.int64), tf.float32))
+''',
+        "loss hard-wired to integer labels": '''
+def eval_step(model, loss_fn, x, y):
+    return keras.losses.SparseCategoricalCrossentropy()(y, model(x, training=False))
+''',
+        "returns nothing": '''
+def eval_step(model, loss_fn, x, y):
+    loss = loss_fn(y, model(x, training=False))
+''',
+    },
+    TRAIN_LOOP: {
+        "metrics never reset, so epoch 2 is cumulative": loop(RESET="pass"),
+        "only the training metrics reset": loop(RESET="loss_metric.reset_state(); accuracy_metric.reset_state()"),
+        "epoch loss from the last batch only": loop(LOSS_RESULT="float(loss)"),
+        "validation step updates the weights": loop(VALIDATION='''with tf.GradientTape() as tape:
+                predictions = model(x, training=False)
+                val_loss = loss_fn(y, predictions)
+            gradients = tape.gradient(val_loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+            val_loss_metric.update_state(val_loss)
+            val_accuracy_metric.update_state(y, predictions)'''),
+        "validation in training mode": loop(VALIDATION='''predictions = model(x, training=True)
+            val_loss_metric.update_state(loss_fn(y, predictions))
+            val_accuracy_metric.update_state(y, predictions)'''),
+        "training accuracy from post-update predictions": loop(TRAIN_METRICS='''loss_metric.update_state(loss)
+            accuracy_metric.update_state(y, model(x, training=False))'''),
+        "validation only on the first batch": loop(VALIDATION='''predictions = model(x, training=False)
+            val_loss_metric.update_state(loss_fn(y, predictions))
+            val_accuracy_metric.update_state(y, predictions)
+            break'''),
+        "model.compile and model.fit instead of a loop": '''
+def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+    model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
+    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=0).history
+''',
+        "history keys named like Keras 2 ('acc')": loop().replace('"accuracy"', '"acc"').replace(
+            '"val_accuracy"', '"val_acc"'),
+    },
+}
+
+RIGHT = {
+    TRAIN_STEP: {
+        "persistent tape, keyword loss call, tf.identity on the result": STEP.format(body='''
+    variables = model.trainable_variables
+    with tf.GradientTape(persistent=True) as tape:
+        probabilities = model(x, training=True)
+        batch_loss = loss_fn(y_true=y, y_pred=probabilities)
+    grads = tape.gradient(batch_loss, variables)
+    del tape
+    optimizer.apply_gradients(list(zip(grads, variables)))
+    return tf.identity(batch_loss)'''),
+        "optimizer.apply(grads, variables), Keras 3's spelling": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        loss_value = loss_fn(y, model(x, training=True))
+    optimizer.apply(tape.gradient(loss_value, model.trainable_weights), model.trainable_weights)
+    return loss_value'''),
+    },
+    EVAL_STEP: {
+        "keyword arguments, a tensor input and a float result": '''
+def eval_step(model, loss_fn, x, y):
+    probabilities = model(tf.convert_to_tensor(x), training=False)
+    return float(loss_fn(y_true=y, y_pred=probabilities))
+''',
+    },
+    TRAIN_LOOP: {
+        "calls train_step, sample-weighted means, new metrics per epoch": '''
+def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+    history = {name: [] for name in ("loss", "accuracy", "val_loss", "val_accuracy")}
+    for _ in range(epochs):
+        seen, total, correct = 0, 0.0, 0
+        for x, y in train_ds:
+            with tf.GradientTape() as tape:
+                probabilities = model(x, training=True)
+                loss = loss_fn(y, probabilities)
+            optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+            n = int(tf.shape(x)[0])
+            seen, total = seen + n, total + float(loss) * n
+            correct += int(np.sum(np.argmax(probabilities.numpy(), -1) == np.asarray(y)))
+        history["loss"].append(total / seen)
+        history["accuracy"].append(correct / seen)
+        val_acc = keras.metrics.SparseCategoricalAccuracy()
+        val_losses = []
+        for x, y in val_ds:
+            val_losses.append(float(eval_step(model, loss_fn, x, y)))
+            val_acc.update_state(y, model(x, training=False))
+        history["val_loss"].append(float(np.mean(val_losses)))
+        history["val_accuracy"].append(float(val_acc.result()))
+    return history
+''',
+        "a tf.function-compiled step inside the loop": '''
+def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            p = model(x, training=True)
+            loss = loss_fn(y, p)
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+        return loss, p
+
+    metrics = {"loss": keras.metrics.Mean(), "accuracy": keras.metrics.SparseCategoricalAccuracy(),
+               "val_loss": keras.metrics.Mean(), "val_accuracy": keras.metrics.SparseCategoricalAccuracy()}
+    history = {k: [] for k in metrics}
+    for _ in range(epochs):
+        for m in metrics.values():
+            m.reset_state()
+        for x, y in train_ds:
+            loss, p = step(x, y)
+            metrics["loss"].update_state(loss)
+            metrics["accuracy"].update_state(y, p)
+        for x, y in val_ds:
+            p = model(x, training=False)
+            metrics["val_loss"].update_state(loss_fn(y, p))
+            metrics["val_accuracy"].update_state(y, p)
+        for k, m in metrics.items():
+            history[k].append(float(m.result()))
+    return history
+''',
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def notebook() -> InProcessNotebook:
+    return InProcessNotebook(ASSIGNMENT)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
+)
+def test_wrong_answer_is_rejected(notebook, exercise, source):
+    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
+    notebook.assert_rejected(exercise, source)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
+)
+def test_differently_written_answer_is_accepted(notebook, exercise, source):
+    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
+    notebook.assert_accepted(exercise, source)
+
+
+def test_reference_answers_pass_in_process(notebook):
+    """Does the harness itself accept the reference answers (so rejections mean something)?"""
+    for exercise, source in reference_answers(ASSIGNMENT).items():
+        notebook.assert_accepted(exercise, source)
+
+
+def test_loop_template_is_the_reference():
+    """Is the unchanged mutant template a correct loop, so each mutant differs from it by its named change only?"""
+    assert "RESET" not in loop() and "float(loss_metric.result())" in loop()
+
+
+def test_visible_train_step_test_names_the_mistake(notebook):
+    """Does the visible test tell a student who forgot training=True what to change?"""
+    error = notebook.judge(TRAIN_STEP, WRONG[TRAIN_STEP]["no training=True"])["07_train_step_test"]
+    assert error is not None and "training=True" in str(error)
