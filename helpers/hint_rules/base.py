@@ -86,8 +86,11 @@ class Context:
         for frame in self.frames:
             local = frame.f_locals
             fn = local.get("fn") if frame.f_code.co_name == "error_handler" else None
+            args, kwargs = tuple(local.get("args", ())), dict(local.get("kwargs", {}))
             if fn is not None and hasattr(fn, "__self__"):
-                return KerasCall(fn.__name__, fn.__self__, tuple(local.get("args", ())), dict(local.get("kwargs", {})))
+                return KerasCall(fn.__name__, fn.__self__, args, kwargs)
+            if fn is not None and "." in getattr(fn, "__qualname__", "") and args:  # a method: args[0] is self
+                return KerasCall(fn.__name__, args[0], args[1:], kwargs)
             if frame.f_code.co_name in ("fit", "evaluate", "predict", "__call__") and "self" in local:
                 kwargs = {k: local[k] for k in ("x", "y") if k in local}
                 return KerasCall(frame.f_code.co_name, local["self"], (), kwargs)

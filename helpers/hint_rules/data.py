@@ -87,9 +87,13 @@ def incompatible_input(match: re.Match, ctx: Context) -> str | None:
     return input_shape_hint(parse_shape(match.group(1)), parse_shape(match.group(2)), ctx)
 
 
-@rule("ValueError", r"expected axis -1 of input shape to have value 3, but received input with shape " + SHAPE)
-def grey_into_rgb(match: re.Match, ctx: Context) -> str | None:
-    return _grey_into_rgb() if parse_shape(match.group(1))[-1:] == (1,) else None
+@rule("ValueError", r"expected axis -1 of input shape to have value (\d+), but received input with shape " + SHAPE)
+def last_axis_mismatch(match: re.Match, ctx: Context) -> str | None:
+    wanted, got = int(match.group(1)), parse_shape(match.group(2))
+    if wanted == 3 and got[-1:] == (1,):
+        return _grey_into_rgb()
+    return hint(f"the model was built for {wanted} numbers on the last axis, but the data has {got[-1]} "
+                f"(shape {got}).", "make them agree: keras.Input(shape=x.shape[1:])")
 
 
 @rule("ValueError", r"expected min_ndim=4, found ndim=3\. Full shape received: " + SHAPE)

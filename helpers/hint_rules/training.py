@@ -95,7 +95,7 @@ def pretrained_top_needs_224(match: re.Match, ctx: Context) -> str | None:
                 "network without it.", "keras.applications.MobileNetV2(input_shape=..., include_top=False, ...)")
 
 
-@rule("Exception", r"^URL fetch failure on (\S+?):")
+@rule("Exception", r"^URL fetch failure on (\S+): ")
 def download_failed(match: re.Match, ctx: Context) -> str | None:
     url = match.group(1)
     if "keras-applications" in url:
