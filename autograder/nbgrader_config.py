@@ -13,7 +13,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # so `autograder` and `helpers` import from a clone
 
 from autograder import paths  # noqa: E402
-from autograder.preprocessors import StderrIsNotFailure  # noqa: E402
+from autograder.preprocessors import (  # noqa: E402
+    DeduplicateIdsWithNote, GuardedExecute, RecordVerdict, RestoreMissingCells, ScanStudentCode, StderrIsNotFailure,
+)
 from helpers.quiet import QUIET_ENV  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
@@ -41,15 +43,38 @@ c.Execute.interrupt_on_timeout = True
 # notebook ungradable.
 c.OverwriteCells.add_missing_cells = True
 
-# nbgrader zeroes a test cell that wrote anything to stderr; TensorFlow and
-# Keras write warnings there on their own. Errors still score zero.
+# Grading defences (README: "What the grading defences promise"). Before
+# anything runs: saved outputs are cleared, duplicated and deleted graded cells
+# are sorted out with a note, and student cells are scanned for tampering; a
+# flagged notebook is not run and its tests are held at zero.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    DeduplicateIdsWithNote,
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    RestoreMissingCells,
+    "nbgrader.preprocessors.CheckCellMetadata",
+    ScanStudentCode,
+]
+c.ScanStudentCode.source_directory = str(paths.SOLUTIONS)
+
+# Then each notebook runs in a sandboxed kernel (limits below; leftover
+# processes killed); a test scores only if it ran to its end; output is capped
+# as it streams; a dead kernel is recorded with its reason. nbgrader zeroes a
+# test cell that wrote anything to stderr, and TensorFlow writes there on its
+# own, so stderr is relabelled (errors still score zero). RecordVerdict puts
+# flags and notes in the gradebook, after SaveAutoGrades.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    GuardedExecute,
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     StderrIsNotFailure,
     "nbgrader.preprocessors.SaveAutoGrades",
+    RecordVerdict,
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+c.GuardedExecute.max_output_bytes = 1_000_000
+c.SandboxedKernelManager.memory_mb = 6144  # TensorFlow alone reserves ~2 GiB of address space
+c.SandboxedKernelManager.cpu_seconds = 1800
+c.SandboxedKernelManager.file_mb = 512

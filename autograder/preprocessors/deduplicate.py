@@ -1,0 +1,43 @@
+"""nbgrader's ``DeduplicateIds``, plus a note in the gradebook that says which cells were duplicated.
+
+As in nbgrader, the last copy of a cell keeps its grade id and is graded; the
+earlier copies lose their nbgrader metadata. A duplicated test cell's earlier
+copies are the instructor's code, so they are dropped rather than run twice.
+This is the first course preprocessor of the sanitize step, so it also clears
+any grading findings that a submission brought in its metadata.
+"""
+from __future__ import annotations
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils
+from nbgrader.preprocessors import DeduplicateIds
+
+from autograder.preprocessors import verdict
+
+
+class DeduplicateIdsWithNote(DeduplicateIds):
+    """Keep the last copy of each graded cell and note the duplicates."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        verdict.reset(nb)
+        self.duplicates: dict[str, int] = {}
+        self.dropped: set[int] = set()
+        nb, resources = super().preprocess(nb, resources)
+        nb.cells = [c for c in nb.cells if id(c) not in self.dropped]
+        for grade_id, extra in self.duplicates.items():
+            index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+            verdict.record(nb, "notes", f"cell {grade_id} appeared {extra + 1} times; the last copy was graded.",
+                           index)
+        return nb, resources
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int):
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        duplicate = grade_id in self.grade_ids and (
+            utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell))
+        if duplicate:
+            self.duplicates[grade_id] = self.duplicates.get(grade_id, 0) + 1
+            if utils.is_locked(cell) and not utils.is_solution(cell):
+                self.dropped.add(id(cell))
+        return super().preprocess_cell(cell, resources, cell_index)

@@ -1,0 +1,194 @@
+"""Execute a submission so that only a test that really ran to its end can earn points.
+
+``GuardedExecute`` replaces nbgrader's ``Execute`` in the autograde step:
+
+- **Flagged notebooks are not run.** The static scan already holds them at zero.
+- **Sandboxed kernel.** Each notebook gets a fresh kernel under
+  ``autograder.sandbox``: memory, CPU-time and file-size limits, and every
+  process it started is killed when it ends.
+- **Tests must finish.** Each test cell gets one more line, with a fresh random
+  nonce, that calls ``autograder.kernel_guard.finish``. A test cell whose
+  output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
+  swallowed, or the guard saw the grading machinery tampered with (then the
+  notebook is flagged). The line is removed again before grades are saved.
+- **Output is capped while it streams.** Stream and display output beyond
+  ``max_output_bytes`` per cell is dropped as it arrives, so a flood cannot
+  exhaust the grader's memory. Errors are always kept: they decide the grade.
+- **A dead or stuck kernel ends the run, not the batch.** The cell where the
+  kernel died (or stopped answering after a timeout and was killed) gets an
+  error output with the reason; every later test cell scores zero with
+  "not run"; the reason is a note in the gradebook. Nothing is left in
+  "needs manual grade", and nbgrader moves on to the next submission.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+from autograder import sandbox
+from autograder.preprocessors import verdict
+
+SENTINEL = '__import__("autograder.kernel_guard", fromlist=["finish"]).finish("{nonce}")'
+GUARD_INSTALL = 'import autograder.kernel_guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
+TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
+
+
+class GuardedExecute(Execute):
+    """nbgrader's ``Execute`` with a sandboxed kernel, completion checks, an output cap and death records."""
+
+    max_output_bytes = Integer(
+        1_000_000, help="Stream and display output kept per cell, in bytes; the rest is dropped as it arrives."
+    ).tag(config=True)
+    execute_flagged = Bool(
+        False, help="Run notebooks that the static scan flagged (their tests stay at zero either way)."
+    ).tag(config=True)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
+        super().__init__(**kwargs)
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if isinstance(km, sandbox.SandboxedKernelManager):
+            km.report_path = str(self._report)
+        return km
+
+    def preprocess(self, nb: NotebookNode, resources=None, km=None):
+        if verdict.findings(nb, "flags") and not self.execute_flagged:
+            self.log.warning("Not executing a flagged notebook; its tests are held at zero.")
+            return nb, resources
+        self._nonces: dict[int, str] = {}
+        self._verdicts: dict[str, str] = {}
+        self._sizes: dict[int, int] = {}
+        originals = self._add_sentinels(nb)
+        with tempfile.TemporaryDirectory(prefix="tfcourse-kernel-") as scratch:
+            self._report = Path(scratch) / "report.json"
+            try:
+                stopped = self._run(nb, resources, km)
+            finally:
+                for index, source in originals.items():
+                    nb.cells[index].source = source
+            self._judge(nb, stopped)
+        return nb, resources
+
+    def _add_sentinels(self, nb: NotebookNode) -> dict[int, str]:
+        originals = {}
+        for index, cell in enumerate(nb.cells):
+            if verdict.is_test(cell) and cell.source.strip():
+                nonce = secrets.token_hex(16)
+                originals[index] = cell.source
+                cell.source = cell.source.rstrip() + "\n" + SENTINEL.format(nonce=nonce)
+                self._nonces[index] = nonce
+        return originals
+
+    def _run(self, nb: NotebookNode, resources, km) -> tuple[int, str] | None:
+        """Execute every cell; returns ``(cell index, reason)`` when the kernel died or was killed."""
+        NotebookClient.__init__(self, nb, km)  # reset nbclient's per-notebook state, as nbconvert does
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        stopped = None
+        try:
+            with self.setup_kernel():
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                self.wait_for_reply(self.kc.execute(GUARD_INSTALL, silent=True, store_history=False))
+                for index, cell in enumerate(self.nb.cells):
+                    try:
+                        self.preprocess_cell(cell, resources, index)
+                    except DeadKernelError:
+                        stopped = (index, self._death_reason())
+                        break
+                    except Exception as error:  # a kernel that stopped answering, or nbclient giving up
+                        self._kill_kernel()
+                        stopped = (index, f"the kernel stopped answering ({type(error).__name__}) "
+                                          f"and was killed; {self._death_reason()}")
+                        break
+        except Exception as error:  # the kernel died while starting or shutting down
+            self.log.error("Kernel failure: %s", error)
+            stopped = stopped or (0, f"the kernel failed ({type(error).__name__}: {error}); {self._death_reason()}")
+        return stopped
+
+    def _kill_kernel(self) -> None:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is None:
+            return
+        for pid in sandbox.children(process.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def _death_reason(self) -> str:
+        for _ in range(50):
+            if self._report.exists():
+                try:
+                    return json.loads(self._report.read_text())["reason"]
+                except (ValueError, KeyError):
+                    pass
+            time.sleep(0.1)
+        return "the kernel died and left no report"
+
+    def _judge(self, nb: NotebookNode, stopped: tuple[int, str] | None) -> None:
+        if stopped is not None:
+            where, reason = stopped
+            nb.cells[where].setdefault("outputs", []).append(verdict.error_output("KernelDied", reason))
+            verdict.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
+                           where)
+        for index, nonce in self._nonces.items():
+            cell = nb.cells[index]
+            outcome = self._verdicts.get(nonce)
+            has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            if stopped is not None and index > stopped[0]:
+                cell.outputs = [verdict.error_output("NotRun", f"the kernel died before this test: {stopped[1]}")]
+            elif outcome is not None and outcome.startswith("tampered:"):
+                what = outcome[len("tampered:"):]
+                cell.outputs.append(verdict.error_output("GradingTampered", what))
+                verdict.record(nb, "flags", f"{cell.metadata['nbgrader']['grade_id']}: tampering seen while "
+                                            f"the test ran: {what}", index)
+            elif outcome is None and not has_error:
+                cell.outputs.append(verdict.error_output(
+                    "TestDidNotFinish", "this test cell did not run to its end (skipped code or a swallowed error)"))
+                verdict.record(nb, "flags", f"{cell.metadata['nbgrader']['grade_id']}: the test did not run to "
+                                            "its end, so its code was skipped or its errors swallowed", index)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Take the completion line out of the stream, and drop output beyond the cap as it arrives."""
+        kind = msg["msg_type"]
+        content = msg["content"]
+        if kind == "stream":
+            content["text"] = self._take_verdict(content.get("text", ""), cell_index)
+            if not content["text"]:
+                return None
+        if kind in ("stream", "display_data", "update_display_data"):
+            size = len(content["text"]) if kind == "stream" else len(json.dumps(content.get("data", {})))
+            used = self._sizes.get(cell_index, 0)
+            self._sizes[cell_index] = used + size
+            if used >= self.max_output_bytes:
+                return None
+            if used + size > self.max_output_bytes:
+                if kind != "stream":
+                    return None
+                content["text"] = content["text"][: self.max_output_bytes - used] + TRUNCATED.format(
+                    limit=self.max_output_bytes)
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _take_verdict(self, text: str, cell_index: int) -> str:
+        nonce = getattr(self, "_nonces", {}).get(cell_index)
+        start = text.find(f"{nonce}:") if nonce else -1
+        if start < 0:
+            return text
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        self._verdicts[nonce] = text[start + len(nonce) + 1:end].strip()
+        return text[:start] + text[end:]

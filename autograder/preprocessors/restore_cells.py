@@ -1,0 +1,52 @@
+"""nbgrader's ``OverwriteCells``, with deleted graded cells put back wherever they were.
+
+nbgrader's ``add_missing_cells`` puts a deleted graded cell back after the
+cell that preceded it in the instructor's notebook, and fails (leaving the
+submission in "needs manual grade") when that cell was deleted too. Here a
+missing cell goes after the nearest earlier cell that is present, else
+before the nearest later one, else at the end, and each restored cell is
+noted in the gradebook.
+"""
+from __future__ import annotations
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import OverwriteCells
+
+from autograder.preprocessors import verdict
+
+
+def _grade_id(cell: NotebookNode) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+class RestoreMissingCells(OverwriteCells):
+    """Restore changed cells as nbgrader does, and put back deleted graded cells robustly."""
+
+    def add_missing_grade_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        order = [cell.name for cell in source_nb.source_cells]
+        solutions = {cell.name for cell in source_nb.solution_cells}
+        for grade_cell in source_nb.grade_cells:
+            present = [_grade_id(c) for c in nb.cells]
+            if grade_cell.name in present:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", grade_cell.name)
+            source_cell = source_nb.source_cells[order.index(grade_cell.name)]
+            new = self.missing_cell_transform(source_cell, grade_cell.max_score,
+                                              is_solution=grade_cell.name in solutions)
+            nb.cells.insert(self._position(order, grade_cell.name, present), new)
+            verdict.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back and run.",
+                           nb.cells.index(new))
+        return nb, resources
+
+    @staticmethod
+    def _position(order: list[str], name: str, present: list[str | None]) -> int:
+        at = order.index(name)
+        for earlier in reversed(order[:at]):
+            if earlier in present:
+                return present.index(earlier) + 1
+        for later in order[at + 1:]:
+            if later in present:
+                return present.index(later)
+        return len(present)

@@ -1,0 +1,174 @@
+"""Run a grading kernel in its own process tree, with resource limits, and clean up after it.
+
+``SandboxedKernelManager`` (used by ``GuardedExecute``) starts every kernel
+through ``python -m autograder.sandbox``. That small supervisor:
+
+- sets ``resource`` limits that the kernel and everything it starts inherit:
+  address space (a memory bomb gets ``MemoryError`` or kills only its
+  kernel), CPU seconds, size of written files, and no core dumps;
+- makes itself a child subreaper, so processes that the student's code
+  starts, even double-forked daemons in a new session, stay its descendants;
+- waits for the kernel, then kills every descendant that is still running;
+- writes a short JSON report (exit status or signal, peak memory) that the
+  grader turns into the reason a kernel died.
+
+Used by ``autograder.preprocessors.GuardedExecute``.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Integer, Unicode
+
+PR_SET_CHILD_SUBREAPER = 36
+MIB = 1024 * 1024
+
+
+def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
+    """Apply the limits to this process (and so to everything it starts). 0 means no limit."""
+    for name, value in (
+        (resource.RLIMIT_AS, memory_mb * MIB),
+        (resource.RLIMIT_CPU, cpu_seconds),
+        (resource.RLIMIT_FSIZE, file_mb * MIB),
+    ):
+        if value > 0:
+            resource.setrlimit(name, (value, value))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (Linux only); ``False`` where that is not possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of ``pid``, from ``/proc`` (empty where /proc is missing)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def kill_descendants(rounds: int = 50) -> int:
+    """SIGKILL every descendant of this process, reaping them; returns how many were killed."""
+    killed = 0
+    for _ in range(rounds):
+        pids = children(os.getpid())
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+        _reap()
+        time.sleep(0.02)
+    _reap()
+    return killed
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def describe(status: int, peak_mb: float, limits: dict) -> str:
+    """A sentence that says why the kernel ended, for the grade report."""
+    if status >= 0:
+        return f"the kernel exited with status {status} (sys.exit, os._exit or exit() in the notebook?)"
+    sig = signal.Signals(-status)
+    why = {
+        signal.SIGSEGV: "a crash in native code (segmentation fault)",
+        signal.SIGABRT: "a crash in native code (abort), often an allocation that exceeded the memory limit",
+        signal.SIGBUS: "a crash in native code (bus error)",
+        signal.SIGXCPU: f"the CPU-time limit of {limits['cpu_seconds']} s",
+        signal.SIGXFSZ: f"the file-size limit of {limits['file_mb']} MiB",
+        signal.SIGKILL: "it was killed (out of memory, or stopped by the grader)",
+    }.get(sig, "a signal")
+    return f"the kernel was ended by {sig.name}: {why}; peak memory {peak_mb:.0f} MiB"
+
+
+def supervise(command: list[str], report: Path | None, limits: dict) -> int:
+    """Run ``command`` under the limits, clean up its process tree, and report how it ended."""
+    set_limits(**limits)
+    become_subreaper()
+    kernel = subprocess.Popen(command)
+    # The kernel gets SIGINT (interrupt) from the process group; the supervisor stays.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: kernel.terminate())
+    while True:
+        try:
+            _, wait_status, usage = os.wait4(kernel.pid, 0)
+            break
+        except InterruptedError:
+            continue
+    status = os.waitstatus_to_exitcode(wait_status)
+    leftovers = kill_descendants()
+    if report is not None:
+        peak_mb = usage.ru_maxrss / 1024
+        report.write_text(json.dumps({
+            "status": status, "peak_mb": round(peak_mb), "leftover_processes_killed": leftovers,
+            "reason": describe(status, peak_mb, limits),
+        }))
+    return status if status >= 0 else 128 - status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run a kernel under resource limits and clean up after it.")
+    parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--cpu-seconds", type=int, default=0)
+    parser.add_argument("--file-mb", type=int, default=0)
+    parser.add_argument("--report", type=Path, default=None)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the kernel command after --")
+    limits = {"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds, "file_mb": args.file_mb}
+    return supervise(command, args.report, limits)
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels run under ``python -m autograder.sandbox``."""
+
+    memory_mb = Integer(6144, help="Address-space limit of a grading kernel, in MiB (0: none).").tag(config=True)
+    cpu_seconds = Integer(1800, help="CPU-time limit of a grading kernel, in seconds (0: none).").tag(config=True)
+    file_mb = Integer(512, help="Largest file a grading kernel may write, in MiB (0: none).").tag(config=True)
+    report_path = Unicode("", help="Where the supervisor writes how the kernel ended.")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        wrapper = [
+            sys.executable, "-m", "autograder.sandbox",
+            f"--memory-mb={self.memory_mb}", f"--cpu-seconds={self.cpu_seconds}", f"--file-mb={self.file_mb}",
+        ]
+        if self.report_path:
+            wrapper.append(f"--report={self.report_path}")
+        return [*wrapper, "--", *command]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
