@@ -96,9 +96,13 @@ def last_axis_mismatch(match: re.Match, ctx: Context) -> str | None:
                 f"(shape {got}).", "make them agree: keras.Input(shape=x.shape[1:])")
 
 
-@rule("ValueError", r"expected min_ndim=4, found ndim=3\. Full shape received: " + SHAPE)
-def conv_without_channels(match: re.Match, ctx: Context) -> str | None:
-    shape = parse_shape(match.group(1))
+@rule("ValueError", r"expected min_ndim=(\d), found ndim=(\d)\. Full shape received: " + SHAPE)
+def too_few_axes(match: re.Match, ctx: Context) -> str | None:
+    wanted, found, shape = int(match.group(1)), int(match.group(2)), parse_shape(match.group(3))
+    if (wanted, found) == (2, 1):
+        return _missing_batch_axis(shape, ctx)
+    if (wanted, found) != (4, 3):
+        return None
     return hint(f"Conv2D needs images with a channel axis (height, width, channels), but got {shape}.",
                 f"add a channel axis: keras.Input(shape=({shape[1]}, {shape[2]}, 1)) and x[..., np.newaxis]")
 

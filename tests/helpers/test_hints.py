@@ -164,6 +164,19 @@ def call_on_one_sample(tf):
     dense(tf.keras)(X[0])
 
 
+@mistake("one sample", "x[np.newaxis]")
+def build_subclassed_model_on_one_sample(tf):
+    class Classifier(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = tf.keras.layers.Dense(10, activation="softmax")
+
+        def call(self, inputs):
+            return self.out(inputs)
+
+    Classifier()(np.zeros(64, "float32"))
+
+
 @mistake("batched twice", ".batch(batch_size) once")
 def dataset_batched_twice(tf):
     data = tf.data.Dataset.from_tensor_slices((X, Y)).batch(8).batch(4)
