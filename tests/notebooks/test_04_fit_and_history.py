@@ -32,6 +32,12 @@ def fit_on_datasets(model, train_ds, val_ds, epochs):
 def fit_on_datasets(model, train_ds, val_ds, epochs):
     return model.fit(train_ds, epochs=epochs + 1, validation_data=val_ds, verbose=0).history
 ''',
+        "validation_split instead of validation_data (Keras refuses it for datasets)": '''
+def fit_on_datasets(model, train_ds, val_ds, epochs):
+    return model.fit(train_ds, epochs=epochs, validation_split=0.2, verbose=0).history
+''',
+        # Not here: passing batch_size=32 along with a dataset. Keras ignores it (the dataset's own batches
+        # win), so the training is exactly right; it is a misconception to explain, not an answer to reject.
         "epochs hard-coded": '''
 def fit_on_datasets(model, train_ds, val_ds, epochs):
     return model.fit(train_ds, epochs=3, validation_data=val_ds, verbose=0).history
