@@ -16,6 +16,7 @@ from autograder import paths  # noqa: E402
 from autograder.preprocessors import (  # noqa: E402
     DeduplicateIdsWithNote, GuardedExecute, RecordVerdict, RestoreMissingCells, ScanStudentCode, StderrIsNotFailure,
 )
+from autograder.preprocessors.ungradable import TolerantNotebookExporter, record_missing_notebooks  # noqa: E402
 from helpers.quiet import QUIET_ENV  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
@@ -56,6 +57,10 @@ c.Autograde.sanitize_preprocessors = [
     ScanStudentCode,
 ]
 c.ScanStudentCode.source_directory = str(paths.SOLUTIONS)
+# A file that is not a notebook, or a missing (renamed) notebook, scores zero
+# with the reason in the gradebook instead of stopping at "needs manual grade".
+c.Autograde.exporter_class = TolerantNotebookExporter
+c.Autograde.pre_convert_hook = record_missing_notebooks
 
 # Then each notebook runs in a sandboxed kernel (limits below; leftover
 # processes killed); a test scores only if it ran to its end; output is capped

@@ -25,6 +25,9 @@ class DeduplicateIdsWithNote(DeduplicateIds):
         self.dropped: set[int] = set()
         nb, resources = super().preprocess(nb, resources)
         nb.cells = [c for c in nb.cells if id(c) not in self.dropped]
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader") == {}:  # an empty dict trips nbgrader's add_missing_cells
+                del cell.metadata["nbgrader"]
         for grade_id, extra in self.duplicates.items():
             index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
             verdict.record(nb, "notes", f"cell {grade_id} appeared {extra + 1} times; the last copy was graded.",

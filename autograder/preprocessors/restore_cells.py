@@ -40,6 +40,12 @@ class RestoreMissingCells(OverwriteCells):
                            nb.cells.index(new))
         return nb, resources
 
+    def add_missing_task_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        for cell in nb.cells:  # nbgrader's version fails on nbgrader metadata without a grade id
+            if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata["nbgrader"]:
+                del cell.metadata["nbgrader"]
+        return super().add_missing_task_cells(nb, resources)
+
     @staticmethod
     def _position(order: list[str], name: str, present: list[str | None]) -> int:
         at = order.index(name)

@@ -3,7 +3,7 @@
 Runs in the sanitize step, after ``OverwriteCells`` has restored the locked
 cells. A cell is the student's unless its source is, word for word, a
 non-exercise cell of the instructor's notebook (setup, worked examples, test
-cells, with or without their hidden tests). Student cells are parsed as
+cells, with or without their hidden tests; leading comments aside). Student cells are parsed as
 IPython would run them (magics and ``!`` lines become ``get_ipython()``
 calls) and checked against ``code_rules``. Each finding becomes a flag on the
 notebook (see ``verdict``): the notebook is not executed and every test is
@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from autograder.preprocessors import code_rules, verdict
+from autograder.preprocessors import code_rules, ungradable, verdict
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.M | re.S)
 
@@ -45,6 +45,14 @@ def parse(source: str) -> ast.Module | None:
         return None
 
 
+def normalise(source: str) -> str:
+    """The source without leading comments and blank lines (nbgrader prefixes a comment to restored cells)."""
+    lines = source.strip().splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("#")):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
 def _defined_names(tree: ast.Module) -> set[str]:
     return {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
 
@@ -57,6 +65,7 @@ class ScanStudentCode(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        ungradable.flag_if_ungradable(nb, resources)
         trusted, exempt = self._instructor_cells(resources)
         context = code_rules.Context()
         trees: dict[int, ast.Module] = {}
@@ -66,7 +75,7 @@ class ScanStudentCode(NbGraderPreprocessor):
             tree = parse(cell.source)
             if tree is None:
                 continue
-            own = cell.source.strip() in trusted
+            own = normalise(cell.source) in trusted
             code_rules.learn(tree, context, test_cell=own and utils.is_grade(cell), exempt=exempt)
             if not own:
                 trees[index] = tree
@@ -83,7 +92,7 @@ class ScanStudentCode(NbGraderPreprocessor):
         exempt: set[str] = set()
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            trusted |= {c.source.strip() for c in notebook.source_cells if c.locked and c.cell_type == "code"}
+            trusted |= {normalise(c.source) for c in notebook.source_cells if c.locked and c.cell_type == "code"}
         path = Path(self.source_directory) / info["assignment"] / f"{info['notebook']}.ipynb"
         if self.source_directory and path.exists():
             for cell in nbformat.read(str(path), as_version=4).cells:
@@ -93,5 +102,5 @@ class ScanStudentCode(NbGraderPreprocessor):
                     tree = parse(cell.source)
                     exempt |= _defined_names(tree) if tree else set()
                 else:
-                    trusted |= {cell.source.strip(), _HIDDEN.sub("", cell.source).strip()}
+                    trusted |= {normalise(cell.source), normalise(_HIDDEN.sub("", cell.source))}
         return trusted, exempt

@@ -75,21 +75,18 @@ class RecordVerdict(NbGraderPreprocessor):
         for note in notes:
             self.log.warning("NOTE %s: %s", who, note["text"])
         with Gradebook(info["db_url"]) as gb:
-            for cell in nb.cells:
-                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if flags and is_test(cell):
-                    self._hold_at_zero(gb, cell, info, summary)
-                if utils.is_solution(cell) and gid:
-                    self._comment(gb, gid, info, flags, notes)
+            if flags:
+                for cell in nb.cells:
+                    if is_test(cell):
+                        cell.outputs.append(error_output("GradingHeld", f"held at zero by an integrity flag: {summary}"))
+                submission = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+                for grade in submission.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+            for cell in gb.find_notebook(info["notebook"], info["assignment"]).solution_cells:
+                self._comment(gb, cell.name, info, flags, notes)
             gb.db.commit()
         return nb, resources
-
-    def _hold_at_zero(self, gb: Gradebook, cell: NotebookNode, info: dict, summary: str) -> None:
-        cell.outputs.append(error_output("GradingHeld", f"held at zero by an integrity flag: {summary}"))
-        grade = gb.find_grade(cell.metadata["nbgrader"]["grade_id"], info["notebook"], info["assignment"],
-                              info["student"])
-        grade.auto_score = 0
-        grade.needs_manual_grade = False
 
     def _comment(self, gb: Gradebook, gid: str, info: dict, flags: list, notes: list) -> None:
         lines = [f"{FLAG} {f['text']}" for f in flags]
