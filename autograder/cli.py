@@ -67,8 +67,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.unplaced or not report.placed else 0
 
 
-def print_grade_summary(outcomes, seconds: float, workers: int, stream=sys.stdout) -> None:
+def print_grade_summary(outcomes, seconds: float, workers: int, stream=None) -> None:
     """The end of ``tfcourse grade``: counts, then each failure and warning with its reason."""
+    stream = stream or sys.stdout
     failed = [o for o in outcomes if not o.graded]
     noted = [o for o in outcomes if o.graded and o.problems]
     print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submission(s) in {seconds:.0f} s "

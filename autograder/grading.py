@@ -204,8 +204,6 @@ def grade(
     api = open_api(resolved)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
         chosen = _select(resolved, which, gb)
-        _ensure_in_gradebook(resolved, chosen, gb)
-        gb.db.expire_all()
         pairs = [
             (a, p.name) for a in chosen
             for p in sorted((resolved / "submitted").iterdir())
@@ -216,6 +214,8 @@ def grade(
             raise ValueError(f"no submission from {', '.join(unknown)} for {', '.join(chosen)}")
         if not force:
             pairs = [(a, s) for a, s in pairs if not (resolved / "autograded" / s / a).exists()]
+        _ensure_in_gradebook(resolved, sorted({a for a, _ in pairs}), gb)
+        gb.db.expire_all()
         return _run(resolved, gb, pairs, workers or default_workers(), progress)
 
 

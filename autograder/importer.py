@@ -16,6 +16,7 @@ Whatever cannot be placed with certainty is reported, never guessed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.paths import assignments as known_assignments
-from autograder.paths import course_root
+from autograder.paths import course_root, resolve_assignment
 
 MOODLE = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_\w*$")
 CANVAS = re.compile(r"^(?P<login>[A-Za-z0-9.\-]+?)(?:_LATE)?_\d+_\d+_")
@@ -46,6 +47,19 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _gradebook_assignments(root: Path) -> set[str]:
+    """Assignments the course root's gradebook knows (an instructor may add their own)."""
+    if not (root / "gradebook.db").exists() and not os.environ.get("TFCOURSE_DB"):
+        return set()
+    from nbgrader.api import Gradebook
+
+    from autograder.gradebook import open_api
+
+    api = open_api(root)
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        return {a.name for a in gb.assignments}
+
+
 def _content_assignment(nb: dict, known: list[str]) -> str | None:
     numbers = {
         c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")[:2]
@@ -60,13 +74,13 @@ def _named_assignment(rel: Path, known: list[str]) -> str | None:
     return max(named, key=len) if named else None
 
 
-def _student(rel: Path, assignment: str | None) -> str | None:
+def _student(rel: Path, assignment: str | None, known: list[str]) -> str | None:
     for part in rel.parts[:-1]:
         if m := MOODLE.match(part):
             return slug(m["name"])
     if m := CANVAS.match(rel.name):
         return slug(m["login"])
-    if len(rel.parts) > 1 and rel.parts[0] not in known_assignments():
+    if len(rel.parts) > 1 and rel.parts[0] not in known:
         return slug(rel.parts[0])
     stem = rel.stem.replace(assignment, "") if assignment else rel.stem
     return slug(stem) or None
@@ -103,13 +117,12 @@ def import_submissions(
     source = Path(source)
     if not source.exists():
         raise FileNotFoundError(f"{source} does not exist: pass the folder or zip of submissions")
-    known = known_assignments()
+    resolved = course_root(root)
+    known = sorted(set(known_assignments()) | _gradebook_assignments(resolved))
     if assignment and assignment not in known:
-        from autograder.paths import resolve_assignment
-
         assignment = resolve_assignment(assignment)
     report = ImportReport()
-    submitted = course_root(root) / "submitted"
+    submitted = resolved / "submitted"
     with tempfile.TemporaryDirectory(prefix="tfcourse-import-") as scratch:
         base = _unpack(source, Path(scratch))
         found: dict[tuple[str, str], list[Path]] = defaultdict(list)
@@ -156,7 +169,7 @@ def _place(path: Path, rel: Path, known: list[str], assignment: str | None,
     if target is None:
         report.unplaced.append((str(rel), "cannot tell which assignment it is: pass --assignment NN"))
         return None
-    student = _student(rel, named or target)
+    student = _student(rel, named or target, known)
     if not student:
         report.unplaced.append((str(rel), "no student name in the file or folder name"))
         return None

@@ -41,11 +41,11 @@ def copy_assignment(source: Gradebook, target: Gradebook, assignment: str) -> No
 
 
 def seed_submission(source: Gradebook, target: Gradebook, assignment: str, student: str) -> None:
-    """Give ``target`` the state of an earlier submission that autograde reads.
+    """Give ``target`` the state of an earlier submission, which autograde reads and keeps.
 
-    nbgrader keeps a grader's manual scores, and marks such cells for review;
-    a late penalty depends on the student's extension. Without an earlier
-    submission there is nothing to copy.
+    nbgrader keeps a grader's manual scores and comments, and marks such cells
+    for review; a late penalty depends on the student's extension. Without an
+    earlier submission there is nothing to copy.
     """
     try:
         old = source.find_submission(assignment, student)
@@ -56,10 +56,7 @@ def seed_submission(source: Gradebook, target: Gradebook, assignment: str, stude
         warnings.simplefilter("ignore", SAWarning)
         target.update_or_create_submission(assignment, student, extension=old.extension)
     for old_nb in old.notebooks:
-        for old_grade in old_nb.grades:
-            grade = target.find_grade(old_grade.name, old_nb.name, assignment, student)
-            grade.manual_score = old_grade.manual_score
-            grade.extra_credit = old_grade.extra_credit
+        mirror_notebook(old_nb, target, assignment, student)
     target.db.commit()
 
 
@@ -74,16 +71,31 @@ def merge_submission(worker: Gradebook, target: Gradebook, assignment: str, stud
         else:
             target.update_or_create_submission(assignment, student)
     for graded_nb in graded.notebooks:
-        nb = target.find_submission_notebook(graded_nb.name, assignment, student)
-        nb.late_submission_penalty = graded_nb.late_submission_penalty
-        for graded_grade in graded_nb.grades:
-            grade = target.find_grade(graded_grade.name, graded_nb.name, assignment, student)
-            grade.auto_score = graded_grade.auto_score
-            grade.needs_manual_grade = graded_grade.needs_manual_grade
-        for graded_comment in graded_nb.comments:
-            comment = target.find_comment(graded_comment.name, graded_nb.name, assignment, student)
-            comment.auto_comment = graded_comment.auto_comment
+        mirror_notebook(graded_nb, target, assignment, student)
     target.db.commit()
+
+
+#: What autograde (nbgrader's preprocessors and ours) may write, per row type;
+#: a private gradebook is seeded with the same fields, so copying them back
+#: verbatim gives what a serial run would have left.
+NOTEBOOK_FIELDS = ("flagged", "late_submission_penalty")
+GRADE_FIELDS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
+COMMENT_FIELDS = ("auto_comment", "manual_comment")
+
+
+def mirror_notebook(source_nb, target: Gradebook, assignment: str, student: str) -> None:
+    """Copy one submitted notebook's grade, comment and flag fields into ``target`` (no commit)."""
+    nb = target.find_submission_notebook(source_nb.name, assignment, student)
+    for name in NOTEBOOK_FIELDS:
+        setattr(nb, name, getattr(source_nb, name))
+    for source in source_nb.grades:
+        grade = target.find_grade(source.name, source_nb.name, assignment, student)
+        for name in GRADE_FIELDS:
+            setattr(grade, name, getattr(source, name))
+    for source in source_nb.comments:
+        comment = target.find_comment(source.name, source_nb.name, assignment, student)
+        for name in COMMENT_FIELDS:
+            setattr(comment, name, getattr(source, name))
 
 
 def dump(gradebook: Gradebook) -> dict:
@@ -96,6 +108,7 @@ def dump(gradebook: Gradebook) -> dict:
                 out[key] = {
                     "timestamp": sub.timestamp,
                     "late_penalty": nb.late_submission_penalty,
+                    "flagged": nb.flagged,
                     "grades": {
                         g.name: (g.auto_score, g.manual_score, g.needs_manual_grade, g.max_score)
                         for g in nb.grades

@@ -19,6 +19,9 @@ from typing import Iterable, Iterator
 
 from autograder.paths import REPO
 
+#: The worker's command line (tests swap in a worker that crashes on purpose).
+WORKER_COMMAND = [sys.executable, "-m", "autograder.grading_worker"]
+
 
 class _Worker:
     """One worker process, started on first use and again after a crash."""
@@ -31,7 +34,7 @@ class _Worker:
         env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(REPO)}
         with open(self.log, "ab") as log:
             return subprocess.Popen(
-                [sys.executable, "-m", "autograder.grading_worker"],
+                WORKER_COMMAND,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 cwd=REPO, env=env, text=True, bufsize=1,
             )

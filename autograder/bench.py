@@ -1,0 +1,190 @@
+"""``tfcourse bench``: how long the notebooks and grading take on this machine, as Markdown tables.
+
+(a) each solution notebook's execution in a fresh kernel, split into kernel
+    start plus the first (import) cell, and the rest;
+(b) one student's full submission (every notebook, reference answers) graded
+    by plain serial ``nbgrader autograde`` and by ``tfcourse grade``;
+(c) a synthetic class (reference, blank and half-answered submissions in
+    turn) graded by serial nbgrader and by ``tfcourse grade --workers N``,
+    with a check that both gradebooks hold identical grades and comments;
+(d) each notebook kernel's peak memory (VmHWM).
+
+``--short`` (used by the test suite) runs notebook 01 with two students: every
+figure is there, none of them meaningful.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbgrader.api import Gradebook
+
+from autograder import merge
+from autograder.demo import demo_submissions
+from autograder.grading import grade
+from autograder.paths import SOLUTIONS, assignments, resolve_assignment
+from autograder.release import release
+from helpers.quiet import QUIET_ENV
+
+
+@dataclass
+class NotebookTiming:
+    assignment: str
+    startup: float  # kernel start and the first code cell (imports)
+    rest: float
+    peak_mb: float
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def time_notebook(assignment: str) -> NotebookTiming:
+    """Run the solution notebook in a fresh kernel; time its parts and read its peak memory."""
+    path = SOLUTIONS / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    started = time.perf_counter()
+    first_done = None
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+                first_done = first_done or time.perf_counter()
+        peak = _peak_mb(client.km.provisioner.process.pid)
+        ended = time.perf_counter()
+    return NotebookTiming(assignment, first_done - started, ended - first_done, peak)
+
+
+def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, dict]) -> Path:
+    """A course root whose gradebook knows ``chosen``, with ``students`` (name -> {assignment: nb})."""
+    root = base / name
+    for assignment in chosen:
+        release(assignment, root, release_dir=root / "release")
+    for student, notebooks in students.items():
+        for assignment, nb in notebooks.items():
+            path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(path))
+    return root
+
+
+def time_nbgrader(root: Path, chosen: list[str]) -> float:
+    """Seconds for plain ``nbgrader autograde A`` run once per assignment, one after another."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    started = time.perf_counter()
+    for assignment in chosen:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+                              cwd=root, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"nbgrader autograde {assignment} failed: {done.stderr[-500:]}")
+    return time.perf_counter() - started
+
+
+def time_tfcourse(root: Path, workers: int) -> float:
+    started = time.perf_counter()
+    outcomes = grade("all", root, workers=workers, force=True)
+    failed = [f"{o.student}/{o.assignment}: {o.detail}" for o in outcomes if not o.graded]
+    if failed:
+        raise RuntimeError(f"tfcourse grade failed: {failed}")
+    return time.perf_counter() - started
+
+
+def _dump(root: Path) -> dict:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        return merge.dump(gb)
+
+
+def machine() -> str:
+    """One line about the machine: CPU model, cores, memory, load."""
+    model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                  if ln.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 ** 2
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Linux {platform.release()}, "
+            f"Python {platform.python_version()}; load average {load}")
+
+
+def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
+              workers: int = 2) -> str:
+    """Run the benchmark; return its Markdown tables.
+
+    Args:
+        short: Notebook 01 and two students only. Defaults to ``False``.
+        notebooks: ``"all"`` or comma-separated numbers. Defaults to ``"all"``.
+        class_size: Synthetic students for (c). Defaults to 12.
+        workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
+    """
+    chosen = assignments() if notebooks == "all" else [resolve_assignment(n) for n in notebooks.split(",")]
+    if short:
+        chosen, class_size = chosen[:1], 2
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.update(QUIET_ENV)
+    before = machine()
+    timings = [time_notebook(a) for a in chosen]
+    with tempfile.TemporaryDirectory(prefix="tfcourse-bench-") as scratch:
+        base = Path(scratch)
+        one = {"student": {a: demo_submissions(a)[0]["reference"] for a in chosen}}
+        kinds = ("reference", "blank", "partial")
+        subs = {a: demo_submissions(a)[0] for a in chosen}
+        klass = {f"s{i:02d}": {a: subs[a][kinds[i % 3]] for a in chosen} for i in range(class_size)}
+        one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one), chosen)
+        one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one), 1)
+        one_parallel = time_tfcourse(_course_root(base, "one-parallel", chosen, one), workers)
+        serial_root = _course_root(base, "class-nbgrader", chosen, klass)
+        class_nbgrader = time_nbgrader(serial_root, chosen)
+        parallel_root = _course_root(base, "class-tfcourse", chosen, klass)
+        class_parallel = time_tfcourse(parallel_root, workers)
+        identical = _dump(serial_root) == _dump(parallel_root)
+    return _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
+                   class_nbgrader, class_parallel, identical, before, machine())
+
+
+def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
+            class_nbgrader, class_parallel, identical, before, after) -> str:
+    execution = sum(t.startup + t.rest for t in timings)
+    lines = [
+        f"Machine: {before}", f"(load average at the end: {after.rsplit('load average ', 1)[-1]})", "",
+        "| notebook | kernel start + imports (s) | rest (s) | total (s) | peak RSS per kernel (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for t in timings:
+        lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.startup + t.rest:.1f} | "
+                     f"{t.peak_mb:.0f} |")
+    lines.append(f"| all {len(timings)} | {sum(t.startup for t in timings):.1f} | "
+                 f"{sum(t.rest for t in timings):.1f} | {execution:.1f} | "
+                 f"{max(t.peak_mb for t in timings):.0f} (max) |")
+    n = len(chosen)
+    lines += [
+        "",
+        "| grading | plain nbgrader, serial (s) | tfcourse grade (s) | speed-up |",
+        "|---|---|---|---|",
+        f"| one submission, {n} notebook(s), --workers 1 | {one_nbgrader:.1f} | {one_serial:.1f} | "
+        f"{one_nbgrader / one_serial:.2f}x |",
+        f"| one submission, {n} notebook(s), --workers {workers} | {one_nbgrader:.1f} | "
+        f"{one_parallel:.1f} | {one_nbgrader / one_parallel:.2f}x |",
+        f"| class of {class_size} x {n} notebook(s), --workers {workers} | {class_nbgrader:.1f} | "
+        f"{class_parallel:.1f} | {class_nbgrader / class_parallel:.2f}x |",
+        "",
+        "| check | value |",
+        "|---|---|",
+        f"| grading overhead over plain execution, serial tfcourse | "
+        f"{100 * (one_serial / execution - 1):.0f}% |",
+        f"| grading overhead over plain execution, serial nbgrader | "
+        f"{100 * (one_nbgrader / execution - 1):.0f}% |",
+        f"| class gradebooks identical (nbgrader vs tfcourse --workers {workers}) | "
+        f"{'yes' if identical else 'NO'} |",
+    ]
+    return "\n".join(lines)
