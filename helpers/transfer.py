@@ -1,0 +1,315 @@
+"""Transfer learning that works offline: pretrained bases, few-shot digits, freezing and fine-tuning.
+
+The classic recipe starts from MobileNetV2 with ImageNet weights, which Keras
+downloads on first use. ``load_base_model`` uses them when Keras already has
+them in its cache (or when you ask it to download them). Otherwise it says so
+in one sentence and returns the offline default: a small convolutional base
+that this course pretrains on digits 0-4 (``python -m helpers.pretrain_base``)
+and ships in ``helpers/weights/``. The target task is then digits 5-9 from a
+handful of labelled images each.
+
+Used in notebook 10.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from helpers.data import load_digits
+from helpers.quiet import import_tensorflow
+
+tf = import_tensorflow()
+keras = tf.keras
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+DIGITS_BASE_WEIGHTS = WEIGHTS_DIR / "digits_base.weights.h5"
+DIGITS_BASE_RECORD = WEIGHTS_DIR / "digits_base.json"
+SOURCE_CLASSES = (0, 1, 2, 3, 4)
+TARGET_CLASSES = (5, 6, 7, 8, 9)
+_IMAGENET_ROWS = (96, 128, 160, 192, 224)  # MobileNetV2's ImageNet weights come in these sizes
+
+
+def build_digits_base(name: str = "digits_base") -> keras.Model:
+    """The offline base's architecture, randomly initialised: 8x8x1 digits in, a 2x2x64 feature map out.
+
+    Three Conv-BatchNorm-ReLU blocks (16, 32 and 64 filters) with max-pooling
+    between them, and no classifier on top (like ``include_top=False``).
+
+    Args:
+        name: The model's name. Defaults to ``"digits_base"``.
+
+    Returns:
+        An uncompiled Functional model with 23,632 weights.
+
+    Used by ``load_base_model``, ``helpers.pretrain_base`` and notebook 10.
+    """
+    inputs = keras.Input(shape=(8, 8, 1), name="digits")
+    x = inputs
+    for i, filters in enumerate((16, 32, 64), start=1):
+        if i > 1:
+            x = keras.layers.MaxPooling2D(name=f"pool{i - 1}")(x)
+        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{i}")(x)
+        x = keras.layers.ReLU(name=f"relu{i}")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def digits_base_record() -> dict:
+    """What ``python -m helpers.pretrain_base`` recorded about the shipped weights (accuracy, epochs, ...)."""
+    return json.loads(DIGITS_BASE_RECORD.read_text())
+
+
+def load_digits_base() -> keras.Model:
+    """The offline default base with its shipped weights, pretrained on digits 0-4.
+
+    Returns:
+        The ``build_digits_base`` model with the weights from
+        ``helpers/weights/digits_base.weights.h5``.
+
+    Used in notebook 10.
+    """
+    if not DIGITS_BASE_WEIGHTS.exists():
+        raise FileNotFoundError(
+            f"{DIGITS_BASE_WEIGHTS} is missing; run `python -m helpers.pretrain_base` to recreate it."
+        )
+    base = build_digits_base()
+    base.load_weights(DIGITS_BASE_WEIGHTS)
+    return base
+
+
+def imagenet_weights_cache_paths(image_size: int = 96) -> list[Path]:
+    """Where Keras looks for MobileNetV2's ImageNet weights (``include_top=False``) for this image size.
+
+    Keras keeps downloads in ``$KERAS_HOME/models`` (default ``~/.keras/models``),
+    or ``/tmp/.keras/models`` when that folder is not writable.
+    """
+    rows = image_size if image_size in _IMAGENET_ROWS else 224
+    name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return [Path(home) / "models" / name, Path("/tmp/.keras/models") / name]
+
+
+def load_base_model(kind: str = "auto", image_size: int = 96, allow_download: bool = False) -> keras.Model:
+    """A pretrained convolutional base without its classifier: MobileNetV2 when possible, else the offline default.
+
+    Never touches the network unless ``allow_download=True``. When MobileNetV2's
+    ImageNet weights cannot be had, prints one sentence saying why and returns
+    the offline default (``load_digits_base()``).
+
+    Args:
+        kind: ``"auto"`` (MobileNetV2 if its weights are available, else the
+            digits base), ``"mobilenet_v2"`` (the same, but the fallback is
+            announced as a failure) or ``"digits"`` (the offline base, no
+            message). Defaults to ``"auto"``.
+        image_size: Input size for MobileNetV2 (32 px and up). Defaults to 96.
+        allow_download: Try to download the ImageNet weights when they are
+            not cached. Defaults to ``False``.
+
+    Returns:
+        A Keras model; its ``name`` says which base it is.
+
+    Used in notebook 10.
+
+    >>> base = load_base_model("digits")
+    >>> base.output_shape
+    (None, 2, 2, 64)
+    """
+    if kind not in ("auto", "mobilenet_v2", "digits"):
+        raise ValueError(f"kind must be 'auto', 'mobilenet_v2' or 'digits', got {kind!r}")
+    if kind == "digits":
+        return load_digits_base()
+    fallback = "so this uses the offline default, a small conv base pretrained on digits 0-4"
+    cached = any(p.exists() for p in imagenet_weights_cache_paths(image_size))
+    if not cached and not allow_download:
+        print(f"MobileNetV2's ImageNet weights are not in the Keras cache ({imagenet_weights_cache_paths(image_size)[0].parent})"
+              f" and downloading is off (allow_download=False), {fallback}.")
+        return load_digits_base()
+    try:
+        return keras.applications.MobileNetV2(
+            input_shape=(image_size, image_size, 3), include_top=False, weights="imagenet"
+        )
+    except Exception as error:  # no network, a proxy, a truncated file: all end the same way
+        print(f"Could not load MobileNetV2's ImageNet weights ({type(error).__name__}: {str(error)[:80]}), {fallback}.")
+        return load_digits_base()
+
+
+def prepare_images(x: np.ndarray, base_model: keras.Model) -> np.ndarray:
+    """Turn digit images (pixels in [0, 1]) into the input ``base_model`` expects.
+
+    The digits base takes them as they are. For an RGB base such as MobileNetV2
+    the images are resized to its input size, repeated over 3 channels and
+    scaled to [-1, 1], the range MobileNetV2 was trained on.
+
+    Args:
+        x: Images of shape ``(n, 8, 8, 1)`` or ``(n, 64)``, values in [0, 1].
+        base_model: The base the images are for.
+
+    Returns:
+        A float32 array shaped like the base's input.
+
+    Used in notebook 10.
+    """
+    images = np.asarray(x, dtype=np.float32).reshape((-1, 8, 8, 1))
+    height, width, channels = base_model.input_shape[1:]
+    if (height, width, channels) == (8, 8, 1):
+        return images
+    resized = tf.image.resize(images, (height, width)).numpy()
+    return np.repeat(resized, channels, axis=-1) * 2.0 - 1.0
+
+
+@dataclass(frozen=True)
+class FewShotTask:
+    """A few labelled images per new class, and a test set of the same classes.
+
+    Labels are renumbered from 0 (digit 5 is label 0, ..., digit 9 is label 4).
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    classes: tuple[int, ...]
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+
+def few_shot_digits(shots: int = 5, classes: Sequence[int] = TARGET_CLASSES, seed: int = 0) -> FewShotTask:
+    """The target task: ``shots`` training images of each digit in ``classes``, as 8x8x1 images.
+
+    Training images come from the course's training split; the test set is the
+    validation and test splits of those digits (about 36 images per digit each).
+
+    Args:
+        shots: Labelled images per class. Defaults to 5.
+        classes: The digits of the task. Defaults to 5-9, which the offline
+            base has never seen.
+        seed: Which images are drawn. Defaults to 0.
+
+    Returns:
+        A ``FewShotTask``.
+
+    Used in notebook 10.
+    """
+    if shots < 1:
+        raise ValueError(f"shots must be a positive int, got {shots}")
+    data = load_digits(view="image")
+    rng = np.random.default_rng(seed)
+    picked = [rng.choice(np.flatnonzero(data.y_train == c), size=shots, replace=False) for c in classes]
+    index = np.concatenate(picked)
+    relabel = {c: i for i, c in enumerate(classes)}
+    x_pool = np.concatenate([data.x_val, data.x_test])
+    y_pool = np.concatenate([data.y_val, data.y_test])
+    keep = np.isin(y_pool, classes)
+    return FewShotTask(
+        x_train=data.x_train[index],
+        y_train=np.array([relabel[c] for c in data.y_train[index]], dtype=np.int32),
+        x_test=x_pool[keep],
+        y_test=np.array([relabel[c] for c in y_pool[keep]], dtype=np.int32),
+        classes=tuple(classes),
+    )
+
+
+def compile_classifier(model: keras.Model, learning_rate: float = 1e-3) -> keras.Model:
+    """Compile ``model`` with Adam at ``learning_rate``, sparse categorical cross-entropy and accuracy; return it.
+
+    Used in notebook 10.
+    """
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_transfer_model(base_model: keras.Model, num_classes: int) -> keras.Model:
+    """Freeze ``base_model`` and put a new classifier on top.
+
+    The base is called with ``training=False`` so that its BatchNormalization
+    layers stay in inference mode even after fine-tuning unfreezes the base.
+
+    Args:
+        base_model: A convolutional base (4-D feature-map output).
+        num_classes: Classes of the new task.
+
+    Returns:
+        An uncompiled Functional model
+        ``base -> GlobalAveragePooling2D -> Dense(softmax)``.
+
+    Used in notebook 10 (exercise 1).
+    """
+    base_model.trainable = False
+    inputs = keras.Input(shape=base_model.input_shape[1:])
+    features = base_model(inputs, training=False)
+    pooled = keras.layers.GlobalAveragePooling2D()(features)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(pooled)
+    return keras.Model(inputs, outputs)
+
+
+def count_trainable_params(model: keras.Model) -> int:
+    """How many numbers training may change: the sizes of ``model.trainable_weights``, summed.
+
+    Used in notebook 10 (exercise 2).
+
+    >>> count_trainable_params(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    8
+    """
+    return int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
+
+
+def unfreeze_top_layers(base_model: keras.Model, n: int) -> keras.Model:
+    """Make the top ``n`` layers of ``base_model`` trainable, except BatchNormalization layers.
+
+    Args:
+        base_model: The base, frozen or not.
+        n: How many layers, counted from the top of ``base_model.layers``.
+
+    Returns:
+        ``base_model``, with ``trainable`` set on every layer.
+
+    Used in notebook 10 (exercise 3).
+    """
+    base_model.trainable = True
+    first_unfrozen = len(base_model.layers) - n
+    for i, layer in enumerate(base_model.layers):
+        is_bn = isinstance(layer, keras.layers.BatchNormalization)
+        layer.trainable = i >= first_unfrozen and not is_bn
+    return base_model
+
+
+def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, n: int, learning_rate: float) -> keras.Model:
+    """Unfreeze the top ``n`` layers of ``base_model`` and recompile ``model`` with a low learning rate.
+
+    Recompiling matters: Keras builds its training step (and the list of
+    weights it updates) once per compile, so changes to ``trainable`` after a
+    ``fit`` take effect only after the next ``compile``.
+
+    Used in notebook 10 (exercise 4).
+    """
+    unfreeze_top_layers(base_model, n)
+    return compile_classifier(model, learning_rate)
+
+
+def tiny_base(input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4, seed: int = 0) -> keras.Model:
+    """A tiny random conv base for fast tests: Conv-BN-ReLU, Dropout, MaxPool, Conv-BN-ReLU.
+
+    Its ``Dropout`` layer makes a base called in training mode visible: the
+    model's output then changes from call to call.
+
+    Used by notebook 10's tests.
+    """
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Conv2D(filters, 3, padding="same", name="conv_a")(inputs)
+    x = keras.layers.BatchNormalization(name="bn_a")(x)
+    x = keras.layers.ReLU(name="relu_a")(x)
+    x = keras.layers.Dropout(0.5, name="dropout")(x)
+    x = keras.layers.MaxPooling2D(name="pool")(x)
+    x = keras.layers.Conv2D(2 * filters, 3, padding="same", name="conv_b")(x)
+    x = keras.layers.BatchNormalization(name="bn_b")(x)
+    x = keras.layers.ReLU(name="relu_b")(x)
+    return keras.Model(inputs, x, name="tiny_base")
