@@ -23,6 +23,23 @@ def no_gradients(match: re.Match, ctx: Context) -> str | None:
     )
 
 
+@rule("RuntimeError", r"A non-persistent GradientTape can only be used to compute one set of gradients")
+def tape_used_twice(match: re.Match, ctx: Context) -> str | None:
+    return hint("a GradientTape gives gradients once: this tape was already used (or is reused across steps).",
+                "open a new tape in every training step: with tf.GradientTape() as tape: ... "
+                "(or tf.GradientTape(persistent=True) to call tape.gradient several times)")
+
+
+@rule("AttributeError", r"^'NoneType' object has no attribute")
+def none_gradient_used(match: re.Match, ctx: Context) -> str | None:
+    if "grad" not in ctx.line:
+        return None
+    nearby = [v for frame in ctx.frames[-2:] for k, v in list(frame.f_locals.items()) if "grad" in k.lower()]
+    if not any(isinstance(v, (list, tuple)) and v and all(g is None for g in v) for v in nearby):
+        return None  # the None is not a list of missing gradients
+    return no_gradients(match, ctx)
+
+
 @rule("InvalidArgumentError", r"Cannot update variable with shape \[[\d,]*\] using a Tensor with shape")
 def gradients_paired_wrongly(match: re.Match, ctx: Context) -> str | None:
     return hint("apply_gradients paired gradients with the wrong variables (the two lists differ in order "

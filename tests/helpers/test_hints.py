@@ -249,6 +249,27 @@ def gradient_of_a_constant(tf):
     tf.keras.optimizers.SGD().apply_gradients([(tape.gradient(loss, weight), tf.Variable(3.0))])
 
 
+@mistake("inside the tape")
+def none_gradients_used(tf):
+    model = dense(tf.keras)
+    predictions = model(X)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(Y, predictions))
+    grads = tape.gradient(loss, model.trainable_variables)
+    [g.numpy() for g in grads]
+
+
+@mistake("new tape in every training step", "persistent=True")
+def tape_used_for_two_steps(tf):
+    model = dense(tf.keras)
+    optimizer = tf.keras.optimizers.SGD()
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(Y, model(X)))
+    for _ in range(2):
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
 @mistake("zip(grads, model.trainable_variables)")
 def gradients_in_the_wrong_order_adam(tf):
     model = dense(tf.keras)
@@ -410,6 +431,8 @@ def unrelated_errors(tf):
     yield lambda: tf.keras.layers.Dense(-1)
     yield lambda: checks.fail("f() should return 3.", 3, 4, "Add one.")
     yield lambda: [1, 2][5]
+    yield lambda: None.shape
+    yield lambda: history_acc.missing
 
 
 def test_unrelated_errors_get_no_hint(tf):
