@@ -60,11 +60,13 @@ def _gradebook_assignments(root: Path) -> set[str]:
         return {a.name for a in gb.assignments}
 
 
+def _grade_ids(nb: dict) -> set[str]:
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells} - {None}
+
+
 def _content_assignment(nb: dict, known: list[str]) -> str | None:
-    numbers = {
-        c.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")[:2]
-        for c in nb.get("cells", []) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-    }
+    numbers = {gid[:2] for gid in _grade_ids(nb)}
     matches = [a for a in known if a[:2] in numbers]
     return matches[0] if len(matches) == 1 else None
 
@@ -161,6 +163,9 @@ def _place(path: Path, rel: Path, known: list[str], assignment: str | None,
     named = _named_assignment(rel, known)
     if assignment and inside and inside != assignment:
         report.unplaced.append((str(rel), f"holds {inside}'s exercises, not {assignment}'s"))
+        return None
+    if assignment and not inside and _grade_ids(nb):
+        report.unplaced.append((str(rel), f"holds none of {assignment}'s exercises"))
         return None
     if not assignment and inside and named and inside != named:
         report.unplaced.append((str(rel), f"named for {named} but holds {inside}'s exercises"))
