@@ -107,15 +107,28 @@ _original_showwarning = warnings.showwarning
 def _install_warning_hints() -> None:
     """Route the Keras warnings that have a hint to ``_showwarning``, ahead of ``helpers.quiet``'s filters."""
     global _original_showwarning
-    for pattern in hint_rules.WARNING_PATTERNS.values():
-        warnings.filterwarnings("always", message=pattern, category=UserWarning)
+    patterns = list(hint_rules.WARNING_PATTERNS.values())
+    front = {f[1].pattern for f in warnings.filters[:len(patterns)] if f[0] == "always" and f[1] is not None}
+    if front != set(patterns):  # re-adding moves them to the front, but also resets every "once" registry
+        for pattern in patterns:
+            warnings.filterwarnings("always", message=pattern, category=UserWarning)
     if warnings.showwarning is not _showwarning:
         _original_showwarning = warnings.showwarning
         warnings.showwarning = _showwarning
 
 
 def check_models(namespace: dict) -> list[str]:
-    """Hints for the compiled models in ``namespace`` not checked before (the post-cell check)."""
+    """The post-cell check: hints for the compiled Keras models in ``namespace``.
+
+    Each compiled model is hinted at most once (until it is compiled again
+    with a new optimizer). Only looks if Keras is already imported.
+
+    Args:
+        namespace: The notebook's variables (``get_ipython().user_ns``).
+
+    Returns:
+        One hint per model that outputs logits into a loss expecting probabilities.
+    """
     keras = sys.modules.get("keras")
     model_class = getattr(keras, "Model", None)
     found = []
@@ -133,6 +146,7 @@ def check_models(namespace: dict) -> list[str]:
 def _after_cell(result: Any) -> None:
     _warned_this_cell.clear()
     try:
+        _install_warning_hints()  # helpers.quiet's filters, added when TensorFlow loads, must not come first
         source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
         if "keras" in sys.modules and _CALLS_KERAS.search(source):
             from IPython import get_ipython

@@ -590,3 +590,15 @@ def test_enable_outside_ipython_does_nothing():
 
     assert not InteractiveShell.initialized()
     assert hints.enable() is False
+
+
+def test_warning_hints_stay_ahead_of_filters_added_later():
+    """If TensorFlow's quiet filters are added after enable(), does the next cell put the hint filters first again?"""
+    with warnings.catch_warnings():
+        hints._install_warning_hints()
+        count = len(warnings.filters)
+        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
+        hints._after_cell(None)
+        hints._after_cell(None)
+        assert [f[0] for f in warnings.filters[:4]] == ["always", "always", "always", "ignore"]
+        assert len(warnings.filters) == count + 1
