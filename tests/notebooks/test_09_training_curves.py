@@ -1,0 +1,289 @@
+"""Notebook 09's tests judged in-process: realistic wrong answers are rejected, differently written right ones accepted."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import InProcessNotebook
+
+PLOT = "09_plot_history"
+ALL = "09_plot_all_metrics"
+DIAGNOSE = "09_diagnose_fit"
+
+WRONG = {
+    PLOT: {
+        "old TF1 key names 'acc' / 'val_acc'": '''
+def plot_history(history_dict, metric):
+    key = "acc" if metric == "accuracy" else metric
+    fig, ax = plt.subplots()
+    epochs = range(1, len(history_dict[key]) + 1)
+    ax.plot(epochs, history_dict[key], label="train")
+    ax.plot(epochs, history_dict["val_" + key], label="validation")
+    ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "train and validation swapped": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    epochs = range(1, len(history_dict[metric]) + 1)
+    ax.plot(epochs, history_dict["val_" + metric], label="train")
+    ax.plot(epochs, history_dict[metric], label="validation")
+    ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "no legend": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    epochs = range(1, len(history_dict[metric]) + 1)
+    ax.plot(epochs, history_dict[metric], label="train")
+    ax.plot(epochs, history_dict["val_" + metric], label="validation")
+    ax.set_xlabel("epoch"); ax.set_ylabel(metric)
+    return fig
+''',
+        "always plots the loss": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    epochs = range(1, len(history_dict["loss"]) + 1)
+    ax.plot(epochs, history_dict["loss"], label="train")
+    ax.plot(epochs, history_dict["val_loss"], label="validation")
+    ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "epochs numbered from 0 (plt.plot's default x)": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    ax.plot(history_dict[metric], label="train")
+    ax.plot(history_dict["val_" + metric], label="validation")
+    ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "no axis labels": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    epochs = range(1, len(history_dict[metric]) + 1)
+    ax.plot(epochs, history_dict[metric], label="train")
+    ax.plot(epochs, history_dict["val_" + metric], label="validation")
+    ax.legend()
+    return fig
+''',
+        "draws on the current figure, so calls pile up": '''
+def plot_history(history_dict, metric):
+    epochs = range(1, len(history_dict[metric]) + 1)
+    plt.plot(epochs, history_dict[metric], label="train")
+    plt.plot(epochs, history_dict["val_" + metric], label="validation")
+    plt.xlabel("epoch"); plt.ylabel(metric); plt.legend()
+    return plt.gcf()
+''',
+    },
+    ALL: {
+        "one panel per key, val_ keys included": '''
+def plot_all_metrics(history_dict):
+    fig, axes = plt.subplots(1, len(history_dict), squeeze=False)
+    for ax, metric in zip(axes[0], history_dict):
+        epochs = range(1, len(history_dict[metric]) + 1)
+        ax.plot(epochs, history_dict[metric], label="train")
+        ax.plot(epochs, history_dict.get("val_" + metric, history_dict[metric]), label="validation")
+        ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "hard-coded ['loss', 'acc']": '''
+def plot_all_metrics(history_dict):
+    fig, axes = plt.subplots(1, 2)
+    for ax, metric in zip(axes, ["loss", "acc"]):
+        epochs = range(1, len(history_dict[metric]) + 1)
+        ax.plot(epochs, history_dict[metric], label="train")
+        ax.plot(epochs, history_dict["val_" + metric], label="validation")
+        ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "hard-coded loss and accuracy": '''
+def plot_all_metrics(history_dict):
+    fig, axes = plt.subplots(1, 2)
+    for ax, metric in zip(axes, ["loss", "accuracy"]):
+        epochs = range(1, len(history_dict[metric]) + 1)
+        ax.plot(epochs, history_dict[metric], label="train")
+        ax.plot(epochs, history_dict["val_" + metric], label="validation")
+        ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "validation curves left out": '''
+def plot_all_metrics(history_dict):
+    metrics = [k for k in history_dict if not k.startswith("val_")]
+    fig, axes = plt.subplots(1, len(metrics), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
+        ax.plot(range(1, len(history_dict[metric]) + 1), history_dict[metric], label="train")
+        ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+        "every metric on one Axes": '''
+def plot_all_metrics(history_dict):
+    fig, ax = plt.subplots()
+    for metric in [k for k in history_dict if not k.startswith("val_")]:
+        epochs = range(1, len(history_dict[metric]) + 1)
+        ax.plot(epochs, history_dict[metric], label="train")
+        ax.plot(epochs, history_dict["val_" + metric], label="validation")
+    ax.set_xlabel("epoch"); ax.legend()
+    return fig
+''',
+        "plt.subplots(1, n) without squeeze=False breaks on one metric": '''
+def plot_all_metrics(history_dict):
+    metrics = [k for k in history_dict if not k.startswith("val_")]
+    fig, axes = plt.subplots(1, len(metrics))
+    for ax, metric in zip(axes, metrics):
+        epochs = range(1, len(history_dict[metric]) + 1)
+        ax.plot(epochs, history_dict[metric], label="train")
+        ax.plot(epochs, history_dict["val_" + metric], label="validation")
+        ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
+    return fig
+''',
+    },
+    DIAGNOSE: {
+        "ignores the validation curve": '''
+def diagnose_fit(history_dict):
+    loss = history_dict["loss"]
+    if loss[-1] < 0.95 * loss[-4]:
+        return "underfitting"
+    if loss[-1] < 0.1:
+        return "overfitting"
+    return "good fit"
+''',
+        "compares validation with training instead of with its own minimum": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * loss[-1]:
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "compares with the first validation loss instead of the lowest": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * val_loss[0]:
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "reads the old 'val_acc' key": '''
+def diagnose_fit(history_dict):
+    acc, val_acc = history_dict["acc"], history_dict["val_acc"]
+    if val_acc[-1] < max(val_acc) - 0.05:
+        return "overfitting"
+    if acc[-1] < 0.9:
+        return "underfitting"
+    return "good fit"
+''',
+        "underfitting from the training loss alone": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "underfitting from the validation loss alone": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "answers 'overfit' instead of 'overfitting'": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfit"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+    },
+}
+
+RIGHT = {
+    PLOT: {
+        "pyplot state machine on a fresh figure, NumPy epochs, other labels": '''
+def plot_history(history_dict, metric):
+    fig = plt.figure()
+    n = len(history_dict[metric])
+    plt.plot(np.arange(1, n + 1), np.array(history_dict[metric]), "b-", label="Training " + metric)
+    plt.plot(np.arange(1, n + 1), np.array(history_dict[f"val_{metric}"]), "r--", label="Validation " + metric)
+    plt.axvline(1 + int(np.argmin(history_dict[f"val_{metric}"])), color="gray")  # unlabelled marker line
+    plt.title(metric.capitalize()); plt.xlabel("Epoch"); plt.ylabel(metric.capitalize())
+    plt.legend(loc="best")
+    return fig
+''',
+    },
+    ALL: {
+        "reusing plot-per-axes helper and the val_ twin found by name": '''
+def _panel(ax, history_dict, metric):
+    epochs = list(range(1, len(history_dict[metric]) + 1))
+    ax.plot(epochs, history_dict[metric], label="train")
+    ax.plot(epochs, history_dict["val_" + metric], label="val")
+    ax.set(xlabel="Epochs", ylabel=metric, title=metric)
+    ax.legend()
+
+def plot_all_metrics(history_dict):
+    metrics = [m for m in history_dict if "val_" + m in history_dict]
+    fig = plt.figure(figsize=(10, 3))
+    for i, metric in enumerate(metrics):
+        _panel(fig.add_subplot(1, len(metrics), i + 1), history_dict, metric)
+    return fig
+''',
+    },
+    DIAGNOSE: {
+        "NumPy, argmin and named thresholds": '''
+def diagnose_fit(history_dict):
+    train = np.asarray(history_dict["loss"])
+    val = np.asarray(history_dict["val_loss"])
+    rose = val[-1] / val[np.argmin(val)] - 1
+    if rose > 0.10:
+        return "overfitting"
+    falling = lambda c: c[-1] / c[-4] < 0.95
+    return "underfitting" if falling(train) and falling(val) else "good fit"
+''',
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def notebook() -> InProcessNotebook:
+    return InProcessNotebook("09-training-curves")
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
+)
+def test_wrong_answer_is_rejected(notebook, exercise, source):
+    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
+    notebook.assert_rejected(exercise, source)
+
+
+@pytest.mark.parametrize(
+    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
+    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
+)
+def test_differently_written_answer_is_accepted(notebook, exercise, source):
+    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
+    notebook.assert_accepted(exercise, source)
+
+
+def test_reference_answers_pass_in_process(notebook):
+    """Does the harness itself accept the reference answers (so rejections mean something)?"""
+    from tests.harness import reference_answers
+
+    for exercise, source in reference_answers("09-training-curves").items():
+        notebook.assert_accepted(exercise, source)
+
+
+def test_demo_runs_show_the_three_diagnoses(notebook):
+    """Do the notebook's three demo runs really overfit, underfit and fit well, as its text says?"""
+    from helpers.plots import diagnose_fit
+
+    ns = notebook.namespace
+    assert [diagnose_fit(ns[r]) for r in ("good_run", "overfit_run", "underfit_run")] == [
+        "good fit", "overfitting", "underfitting"]
