@@ -36,13 +36,13 @@ MIB = 1024 * 1024
 
 def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
     """Apply the limits to this process (and so to everything it starts). 0 means no limit."""
-    for name, value in (
-        (resource.RLIMIT_AS, memory_mb * MIB),
-        (resource.RLIMIT_CPU, cpu_seconds),
-        (resource.RLIMIT_FSIZE, file_mb * MIB),
+    for name, value, grace in (
+        (resource.RLIMIT_AS, memory_mb * MIB, 0),
+        (resource.RLIMIT_CPU, cpu_seconds, 5),  # SIGXCPU first, SIGKILL 5 s later
+        (resource.RLIMIT_FSIZE, file_mb * MIB, 0),
     ):
         if value > 0:
-            resource.setrlimit(name, (value, value))
+            resource.setrlimit(name, (value, value + grace))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

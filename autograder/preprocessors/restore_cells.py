@@ -14,6 +14,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import OverwriteCells
 
 from autograder.preprocessors import verdict
+from autograder.preprocessors.ungradable import RESOURCE
 
 
 def _grade_id(cell: NotebookNode) -> str | None:
@@ -36,8 +37,9 @@ class RestoreMissingCells(OverwriteCells):
             new = self.missing_cell_transform(source_cell, grade_cell.max_score,
                                               is_solution=grade_cell.name in solutions)
             nb.cells.insert(self._position(order, grade_cell.name, present), new)
-            verdict.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back and run.",
-                           nb.cells.index(new))
+            if not resources.get(RESOURCE):  # an unreadable file: every cell is "missing", say it once
+                verdict.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back.",
+                               nb.cells.index(new))
         return nb, resources
 
     def add_missing_task_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:

@@ -63,10 +63,17 @@ def _db_url(notebooks: list[str]) -> str | None:
 
 
 def record_missing_notebooks(assignment: str, student: str, notebooks: list[str]) -> None:
-    """Zero, with a comment naming the files found, every notebook of ``assignment`` that ``student`` lacks."""
+    """Zero, with a comment naming the files found, every notebook of the submission that is missing.
+
+    nbgrader passes the command line's patterns as ``assignment`` and
+    ``student`` (``*`` when grading everyone), so both are read from the
+    submitted files' paths: ``submitted/<student>/<assignment>/<file>``.
+    """
     db_url = _db_url(notebooks)
-    if db_url is None:
+    if db_url is None or not notebooks:
         return
+    folder = Path(notebooks[0]).parent
+    assignment, student = folder.name, folder.parent.name
     found = sorted(Path(p).name for p in notebooks)
     with Gradebook(db_url) as gb:
         try:

@@ -178,14 +178,24 @@ def test_ungradable_files_score_zero_with_the_reason(runs, student, reason):
 @pytest.mark.parametrize("student, evidence", [
     ("transformer", "did not run to its end"),
     ("swallow", "IPython hooks installed"),
-    ("quiet_failures", "showtraceback"),
     ("monkeypatch", "helpers.checks"),
 ])
 def test_runtime_tampering_is_caught_without_the_static_scan(runs, student, evidence):
-    """Do hooks that skip cells or swallow errors, a hidden traceback, and patched checks still score zero? (6-8)"""
+    """Do hooks that skip cells or swallow errors, and checks patched out of sight of the scan, score zero? (7, 8)"""
     run = runs["runtime"]
     assert _graded(run, student).score == 0, run.grades[student].cells
     assert any(evidence in f for f in run.findings(student)), run.findings(student)
+
+
+def test_hidden_tracebacks_still_fail_with_hints_enabled(runs):
+    """With hints.enable() in the first cell and showtraceback and the custom handler silenced, does every
+    failing test still record an error and score zero? (6)"""
+    run = runs["runtime"]
+    assert _graded(run, "quiet_failures").score == 0
+    nb = run.notebook("quiet_failures")
+    assert "hints.enable()" in nb.cells[s.SETUP].source
+    for grade_id in (SEQ, FUNC, SUB, COMP):
+        assert _errors(_cell(nb, grade_id)), f"{grade_id} has no error output"
 
 
 @pytest.mark.parametrize("student, reason", [

@@ -1,0 +1,108 @@
+"""The static rules on their own: each class of tampering is flagged, and ordinary answers are not.
+
+Runs in-process (no kernel): the context comes from the solution notebook,
+as ``ScanStudentCode`` builds it from the instructor's notebook.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+
+import pytest
+
+from autograder.preprocessors import code_rules
+from autograder.preprocessors.scan import as_ipython_runs_it, parse
+from tests import harness
+from tests.notebooks.students import NOISE
+
+
+def context_for(assignment: str) -> code_rules.Context:
+    cells = [c for c in harness.solution_notebook(assignment).cells if c.cell_type == "code"]
+    exempt = {s.name for c in cells if harness.is_solution(c) for s in parse(c.source).body
+              if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
+    context = code_rules.Context()
+    for cell in cells:
+        code_rules.learn(parse(cell.source), context, test_cell=harness.is_test(cell), exempt=exempt)
+    return context
+
+
+@pytest.fixture(scope="module")
+def context01() -> code_rules.Context:
+    return context_for("01-training-steps")
+
+
+def rules(source: str, context: code_rules.Context) -> set[str]:
+    """The rules ``source`` breaks as one student cell; like the scanner, first learn its own imports."""
+    tree = ast.parse(as_ipython_runs_it(source))
+    context = copy.deepcopy(context)
+    code_rules.learn(tree, context, test_cell=False, exempt=set())
+    return {f.rule for f in code_rules.scan(tree, context)}
+
+
+HOSTILE = {
+    # class of attack -> variations, each of which must be flagged with that rule
+    "builtin": ["get_ipython().input_transformers_post.append(lambda lines: [])",
+                "get_ipython().events.register('post_run_cell', print)",
+                "eval('1')", "exec('x = 1')", "f = globals()['checks']", "exit()",
+                "getattr(np, 'all' + 'close')", "X = type('X', (), {})", "%load_ext autoreload",
+                "!rm -rf /tmp/anything", "open('../../gradebook.db', 'w')", "setattr(checks, 'check', print)"],
+    "import": ["import IPython", "from IPython import get_ipython", "import ctypes", "import subprocess",
+               "import importlib", "import signal", "from os import system", "import os\nos._exit(0)",
+               "import sys\nsys.exit()", "import sys\nsys.modules['numpy']", "import os as o\no.kill(1, 9)",
+               "import sys\nsys.settrace(None)", "import os\nf = os", "import threading", "import builtins",
+               "import os\nos.environ.get('HOME')", "import os.path as p\np.os._exit(0)", "import sys\nsys.stdout.session"],
+    "introspection": ["(lambda: 0).__globals__", "().__class__.__base__.__subclasses__()",
+                      "checks.check.__code__", "np.__dict__"],
+    "fake-value": ["class Yes:\n    def __eq__(self, other):\n        return True",
+                   "class F(float):\n    __lt__ = lambda s, o: True",
+                   "class A(np.ndarray):\n    def __array_ufunc__(self, *a, **k):\n        return True",
+                   "class M(type):\n    pass\nclass B(metaclass=M):\n    pass"],
+    "monkeypatch": ["np.allclose = lambda *a, **k: True", "np.testing.assert_allclose = print",
+                    "checks.check = print", "tf.debugging.assert_near = print", "keras.Model.fit = print",
+                    "from helpers import checks as c\nc.fail = print", "m = np\nm.isclose = print",
+                    "isinstance = lambda *a: True", "np = None", "del checks.check",
+                    "def f():\n    global checks\n    checks = None"],
+    "grading-detection": ["import os\nGRADING = 'NBGRADER_EXECUTION' in os.environ", "x = 'nbgrader'"],
+    "reference": ["from helpers.models import build_sequential", "from helpers import models",
+                  "import helpers.models", "y = reference_sequential(1, 2, 3)",
+                  "import helpers\nhelpers.models.build_functional(1, 2, 3)"],
+}
+
+
+@pytest.mark.parametrize("rule, source", [(r, s) for r, sources in HOSTILE.items() for s in sources])
+def test_tampering_is_flagged(context01, rule, source):
+    """Is each variation of each class of tampering flagged with its rule?"""
+    assert rule in rules(source, context01), rules(source, context01)
+
+
+ORDINARY = [
+    NOISE,
+    "import numpy as np\nfrom helpers import tf\nkeras = tf.keras",
+    "from helpers.models import set_seed\nset_seed(3)",
+    "model = build_sequential_model(64, 32, 10)\nmodel.summary()\nmodel.trainable = False",
+    "class Block(keras.layers.Layer):\n    def __init__(self, units):\n        super().__init__()\n"
+    "        self.dense = keras.layers.Dense(units)\n    def call(self, x):\n        return self.dense(x)",
+    "class Batches(keras.utils.PyDataset):\n    def __len__(self):\n        return 3\n"
+    "    def __getitem__(self, i):\n        return i",
+    "import matplotlib.pyplot as plt\nplt.rcParams['figure.figsize'] = (4, 3)\nplt.show()",
+    "print(type(model).__name__, getattr(model, 'name'))",
+    "import sys\nprint('warning', file=sys.stderr)\nsys.stderr.write('x\\n')",
+    "import os\npath = os.path.join('a', 'b')",
+    "for layer in model.layers:\n    layer.trainable = False",
+    "import math, random, collections, functools, itertools, time, warnings, logging",
+]
+
+
+@pytest.mark.parametrize("source", ORDINARY)
+def test_ordinary_code_is_not_flagged(context01, source):
+    """Is code that students write in honest answers and scratch cells left alone?"""
+    assert not rules(source, context01)
+
+
+@pytest.mark.parametrize("assignment", harness.ALL_ASSIGNMENTS)
+def test_reference_answers_pass_the_scan(assignment):
+    """Do the solution notebook's own answers break no rule (else correct students would be flagged)?"""
+    context = context_for(assignment)
+    for grade_id, source in harness.reference_answers(assignment).items():
+        found = code_rules.scan(parse(source), context)
+        assert not found, f"{assignment} {grade_id}: {[str(f) for f in found]}"
