@@ -257,10 +257,12 @@ def table_html(rows: Sequence[dict[str, Any]]) -> str:
             return "–"
         return f"{value:.3g}" if isinstance(value, float) else html.escape(str(value))
 
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row.values()) + "</tr>"
+    pad = 'style="padding:2px 10px;text-align:right;border-bottom:1px solid #ddd"'
+    head = "".join(f"<th {pad}>{html.escape(k)}</th>" for k in rows[0])
+    body = "".join("<tr>" + "".join(f"<td {pad}>{cell(v)}</td>" for v in row.values()) + "</tr>"
                    for row in rows)
-    return f'<table class="explorer-runs"><tr>{head}</tr>{body}</table>'
+    return (f'<table class="explorer-runs" style="border-collapse:collapse">'
+            f"<tr>{head}</tr>{body}</table>")
 
 
 def run_label(number: int, settings: RunSettings) -> str:
