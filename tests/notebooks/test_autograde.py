@@ -35,7 +35,7 @@ def test_blank_release_gets_zero(graded, assignment):
     assert not result.needs_manual_grade
 
 
-@pytest.mark.parametrize("assignment", ["01-training-steps"])
+@pytest.mark.parametrize("assignment", [a for a in ALL_ASSIGNMENTS if a.startswith("01-")])
 def test_stderr_noise_during_tests_costs_no_points(graded, assignment):
     """Does a correct answer still get full marks when its test cells write warnings and C++-style logs to stderr?"""
     _, students = graded[assignment]
