@@ -112,3 +112,17 @@ def label_out_of_range(match: re.Match, ctx: Context) -> str | None:
         f"a label is {label}, but the last layer has {classes} units, so labels must be 0 to {classes - 1}.",
         "give the last Dense layer num_classes = y.max() + 1 units, or shift labels that start at 1: y - 1",
     )
+
+
+_REGRESSION_LOSSES = ("mse", "mae", "mean_squared_error", "mean_absolute_error", "huber", "log_cosh")
+
+
+@rule("ValueError", r"Dimensions must be equal, but are \d+ and \d+ for '\{\{node compile_loss/(\w+)/.*"
+                    r"with input shapes: \[(\d+)\], \[\d+,(\d+)\]")
+def regression_loss_on_class_labels(match: re.Match, ctx: Context) -> str | None:
+    loss, classes = match.group(1), int(match.group(3))
+    if loss not in _REGRESSION_LOSSES or classes < 2:
+        return None
+    return hint(f"{loss} compares numbers, but here it compares one class label per sample with {classes} class "
+                "probabilities: a classifier needs a cross-entropy loss.",
+                'loss="sparse_categorical_crossentropy" for integer labels')

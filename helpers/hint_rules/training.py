@@ -40,6 +40,27 @@ def none_gradient_used(match: re.Match, ctx: Context) -> str | None:
     return no_gradients(match, ctx)
 
 
+SYMBOLIC = hint("inside a tf.function the code is traced once into a graph, and tensors there are symbolic: "
+                "they have no value yet, so float(), .numpy() and NumPy functions cannot read them.",
+                "keep TensorFlow ops inside the tf.function and return the tensor; call float(loss) or "
+                "loss.numpy() on what it returns")
+
+
+@rule("TypeError", r"argument must be a string or a (?:real )?number, not 'SymbolicTensor'")
+def float_of_symbolic_tensor(match: re.Match, ctx: Context) -> str | None:
+    return SYMBOLIC
+
+
+@rule("AttributeError", r"'SymbolicTensor' object has no attribute 'numpy'")
+def numpy_of_symbolic_tensor(match: re.Match, ctx: Context) -> str | None:
+    return SYMBOLIC
+
+
+@rule("NotImplementedError", r"Cannot convert a symbolic tf\.Tensor \(.*\) to a numpy array")
+def numpy_call_on_symbolic_tensor(match: re.Match, ctx: Context) -> str | None:
+    return SYMBOLIC
+
+
 @rule("InvalidArgumentError", r"Cannot update variable with shape \[[\d,]*\] using a Tensor with shape")
 def gradients_paired_wrongly(match: re.Match, ctx: Context) -> str | None:
     return hint("apply_gradients paired gradients with the wrong variables (the two lists differ in order "

@@ -124,6 +124,11 @@ def onehot_labels_sparse_loss(tf):
     compiled(tf.keras).fit(X, tf.keras.utils.to_categorical(Y, 10), verbose=0)
 
 
+@mistake('loss="sparse_categorical_crossentropy"', "mse compares numbers")
+def mean_squared_error_on_class_labels(tf):
+    compiled(tf.keras, loss="mse").fit(X, Y, verbose=0)
+
+
 @mistake("a label is 10", "y - 1")
 def labels_from_one_to_ten(tf):
     compiled(tf.keras).fit(X, Y + 1, verbose=0)
@@ -268,6 +273,24 @@ def tape_used_for_two_steps(tf):
     for _ in range(2):
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+@mistake("inside a tf.function", "float(loss)")
+def float_inside_tf_function(tf):
+    # Run like a notebook cell under the test harness: AutoGraph cannot read this source, so float() stays float().
+    namespace = {"tf": tf}
+    exec(compile("@tf.function\ndef train_step(x):\n    return float(tf.reduce_sum(x))", "<cell>", "exec"), namespace)
+    namespace["train_step"](tf.ones(3))
+
+
+@mistake("inside a tf.function", "loss.numpy()")
+def numpy_inside_tf_function(tf):
+    tf.function(lambda x: tf.reduce_sum(x).numpy())(tf.ones(3))
+
+
+@mistake("inside a tf.function")
+def numpy_function_inside_tf_function(tf):
+    tf.function(lambda x: np.asarray(x * 2))(tf.ones(3))
 
 
 @mistake("zip(grads, model.trainable_variables)")
