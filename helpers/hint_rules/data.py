@@ -47,9 +47,8 @@ def input_shape_hint(expected: Shape, got: Shape, ctx: Context) -> str | None:
     """The hint for data of shape ``got`` given to a model expecting ``expected`` (batch axis first)."""
     sample = expected[1:]
     x = ctx.call.x if ctx.call else None
-    if x is not None and not is_dataset(x) and hasattr(x, "shape"):
-        got = tuple(x.shape)  # Keras may have split a single sample into "batches"
-    if _same(got, sample):
+    data = tuple(x.shape) if x is not None and not is_dataset(x) and hasattr(x, "shape") else None
+    if _same(got, sample) or (data is not None and _same(data, sample)):  # predict splits one sample into rows
         return _missing_batch_axis(sample, ctx)
     if len(got) == len(expected) + 1 and _same(got[2:], sample):
         return _extra_axis(got, sample, ctx)
