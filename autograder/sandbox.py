@@ -1,7 +1,8 @@
 """Run a grading kernel in its own process tree, with resource limits, and clean up after it.
 
-``SandboxedKernelManager`` (used by ``GuardedExecute``) starts every kernel
-through ``python -m autograder.sandbox``. That small supervisor:
+``autograder.kernel_manager.SandboxedKernelManager`` starts every grading
+kernel through ``python -m autograder.sandbox``. That small supervisor
+(standard library only, so it starts fast):
 
 - sets ``resource`` limits that the kernel and everything it starts inherit:
   address space (a memory bomb gets ``MemoryError`` or kills only its
@@ -26,9 +27,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Integer, Unicode
 
 PR_SET_CHILD_SUBREAPER = 36
 MIB = 1024 * 1024
@@ -149,25 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give the kernel command after --")
     limits = {"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds, "file_mb": args.file_mb}
     return supervise(command, args.report, limits)
-
-
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run under ``python -m autograder.sandbox``."""
-
-    memory_mb = Integer(6144, help="Address-space limit of a grading kernel, in MiB (0: none).").tag(config=True)
-    cpu_seconds = Integer(1800, help="CPU-time limit of a grading kernel, in seconds (0: none).").tag(config=True)
-    file_mb = Integer(512, help="Largest file a grading kernel may write, in MiB (0: none).").tag(config=True)
-    report_path = Unicode("", help="Where the supervisor writes how the kernel ended.")
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        command = super().format_kernel_cmd(extra_arguments)
-        wrapper = [
-            sys.executable, "-m", "autograder.sandbox",
-            f"--memory-mb={self.memory_mb}", f"--cpu-seconds={self.cpu_seconds}", f"--file-mb={self.file_mb}",
-        ]
-        if self.report_path:
-            wrapper.append(f"--report={self.report_path}")
-        return [*wrapper, "--", *command]
 
 
 if __name__ == "__main__":

@@ -95,12 +95,14 @@ class Context:
         references: names and aliases of the reference implementations the tests import from helpers.
         reference_modules: the helpers modules those come from (``helpers.models``).
         restricted: aliases of ``os`` and ``sys`` (``"_os": "os"``).
+        helpers: names bound to the ``helpers`` package (``import helpers as h``).
     """
 
     imported: set[str] = field(default_factory=set)
     references: set[str] = field(default_factory=set)
     reference_modules: set[str] = field(default_factory=set)
     restricted: dict[str, str] = field(default_factory=dict)
+    helpers: set[str] = field(default_factory=lambda: {"helpers"})
 
 
 def root_name(node: ast.AST) -> str | None:
@@ -122,6 +124,8 @@ def learn(tree: ast.AST, context: Context, *, test_cell: bool, exempt: set[str])
         if isinstance(node, ast.Import):
             context.imported.update((a.asname or a.name).split(".")[0] for a in node.names)
             for alias in node.names:
+                if alias.name.split(".")[0] == "helpers":
+                    context.helpers.add((alias.asname or alias.name).split(".")[0])
                 if alias.name.split(".")[0] in RESTRICTED_MODULES:
                     context.restricted[alias.asname or alias.name.split(".")[0]] = (
                         alias.name if alias.asname else alias.name.split(".")[0])
@@ -231,7 +235,7 @@ class _Scanner(ast.NodeVisitor):
     def _check_attribute(self, node: ast.AST, attr: str, base: ast.AST) -> None:
         if attr in INTROSPECTION or (attr in FAKE_VALUE and attr != "__class__"):
             self.flag("introspection", node, f"reaches .{attr}")
-        if root_name(base) in self.context.imported and (
+        if root_name(base) in self.context.helpers and (
             attr in self.context.references or attr in self.reference_leaves
         ):
             self.flag("reference", node, f"uses .{attr} from helpers")

@@ -37,6 +37,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from autograder import sandbox
+from autograder.kernel_manager import SandboxedKernelManager
 from autograder.preprocessors import verdict
 
 SENTINEL = '__import__("autograder.kernel_guard", fromlist=["finish"]).finish("{nonce}")'
@@ -55,12 +56,12 @@ class GuardedExecute(Execute):
     ).tag(config=True)
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("kernel_manager_class", sandbox.SandboxedKernelManager)
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(**kwargs)
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
-        if isinstance(km, sandbox.SandboxedKernelManager):
+        if isinstance(km, SandboxedKernelManager):
             km.report_path = str(self._report)
         return km
 

@@ -44,8 +44,8 @@ FULL = {
     **{name: s.static(name) for name in s.STATIC},
 }
 # Short timeouts keep the run quick; the legitimate cells of notebook 01 need a few seconds each.
-FULL_ARGS = ["--Execute.timeout=40", "--SandboxedKernelManager.memory_mb=4096"]
-RUNTIME_ARGS = ["--Execute.timeout=25", "--ScanStudentCode.enabled=False"]
+FULL_ARGS = ["--Execute.timeout=30", "--SandboxedKernelManager.memory_mb=4096"]
+RUNTIME_ARGS = ["--Execute.timeout=15", "--ScanStudentCode.enabled=False"]
 
 
 def _grade(root: Path, submissions: dict, files: dict[str, tuple[str, str]], args: list[str]) -> Run:

@@ -123,29 +123,21 @@ def noisy_wrong_kernel() -> NotebookNode:
     return nb
 
 
-# --- static scan: each a different route to forged marks; none of them may run (6-8, 12, 14, 15) ----------
+# --- static scan: one route to forged marks per class (6-8, 12, 14, 15); none of them may run. Many more
+# variations of each class are checked in-process by test_code_rules.py. -----------------------------------
 
 STATIC: dict[str, tuple[dict[str, str], str]] = {
     # name: (answers that differ from the reference, an extra cell after the setup cell)
     "showtraceback": ({"01_build_sequential": None}, "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\n"),
     "patch_numpy": (WRONG, "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
                            "tf.debugging.assert_near = lambda *a, **k: None\n"),
-    "patch_checks": (WRONG, "from helpers import checks as c\nc.check = lambda *a, **k: None\n"),
-    "alias_patch": (WRONG, "m = checks\nm.check_model_matches = print\n"),
     "always_equal": (WRONG, "class Yes:\n    def __eq__(self, other):\n        return True\n    __hash__ = None\n"),
     "input_transformer": ({}, "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"),
-    "events": ({}, "def skip(info):\n    raise SystemExit\n\nget_ipython().events.register('pre_run_cell', skip)\n"),
-    "obfuscated": ({}, "hook = eval('get_' + 'ipython')()\n"),
-    "introspection": ({}, "ip = [f for f in (lambda: 0).__globals__.values()]\n"),
     "shell_escape": ({}, "!rm -f ../../../gradebook.db\n"),
-    "os_exit": ({}, "import os\nos._exit(0)\n"),
-    "sys_modules": (WRONG, "import sys\nsys.modules['helpers.checks'].check = print\n"),
     "grading_sniff": ({}, "import os\nGRADING = 'NBGRADER_EXECUTION' in os.environ\n"),
     "reference_call": ({"01_build_sequential": "from helpers.models import build_sequential\n\n"
                         "def build_sequential_model(input_dim, hidden_units, num_classes):\n"
                         "    return build_sequential(input_dim, hidden_units, num_classes)\n"}, ""),
-    "reference_alias": ({"01_build_functional": "def build_functional_model(input_dim, hidden_units, num_classes):\n"
-                         "    return reference_functional(input_dim, hidden_units, num_classes)\n"}, ""),
 }
 
 

@@ -90,6 +90,7 @@ ORDINARY = [
     "import os\npath = os.path.join('a', 'b')",
     "for layer in model.layers:\n    layer.trainable = False",
     "import math, random, collections, functools, itertools, time, warnings, logging",
+    "stop = keras.callbacks.EarlyStopping(patience=2)\nlayer = keras.models.Sequential",
 ]
 
 

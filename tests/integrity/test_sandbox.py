@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import SandboxedKernelManager
+from autograder.kernel_manager import SandboxedKernelManager
 
 
 def supervise(tmp_path: Path, code: str, *limits: str) -> tuple[subprocess.CompletedProcess, dict]:
