@@ -8,6 +8,8 @@ kernel and real nbgrader are in ``test_hints_grading.py``.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.error
 import warnings
 from typing import Callable
@@ -607,12 +609,12 @@ def test_keras_warning_in_a_cell_gets_a_hint_once(shell, capsys):
         assert result.success and out.count(hints.PREFIX) == 1 and "validation_data" in out
 
 
-def test_enable_outside_ipython_does_nothing():
-    """Does enable() return False in plain Python (the test harness), installing nothing?"""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    assert not InteractiveShell.initialized()
-    assert hints.enable() is False
+def test_enable_outside_ipython_does_nothing_and_imports_no_tensorflow():
+    """In plain Python (the test harness), does enable() return False, and does importing hints stay cheap?"""
+    code = ("import sys, warnings, IPython; from helpers import hints; before = list(warnings.filters); "
+            "print(hints.enable(), 'tensorflow' in sys.modules, warnings.filters == before)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "False", "True"], done.stderr[-2000:]
 
 
 def test_warning_hints_stay_ahead_of_filters_added_later():
