@@ -229,8 +229,10 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3) -> keras
 def build_transfer_model(base_model: keras.Model, num_classes: int) -> keras.Model:
     """Freeze ``base_model`` and put a new classifier on top.
 
-    The base is called with ``training=False`` so that its BatchNormalization
-    layers stay in inference mode even after fine-tuning unfreezes the base.
+    The base is called with ``training=False``, which governs calls made
+    without a ``training`` argument. In Keras 3 an outer ``training=True``
+    (as in ``fit``) is passed down and wins; a frozen BatchNormalization layer
+    still runs in inference mode, because Keras 3 ties that to ``trainable``.
 
     Args:
         base_model: A convolutional base (4-D feature-map output).
@@ -297,8 +299,9 @@ def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, n: int, lea
 def tiny_base(input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4, seed: int = 0) -> keras.Model:
     """A tiny random conv base for fast tests: Conv-BN-ReLU, Dropout, MaxPool, Conv-BN-ReLU.
 
-    Its ``Dropout`` layer makes a base called in training mode visible: the
-    model's output then changes from call to call.
+    Its ``Dropout`` layer makes a base called in training mode visible: a
+    model built with ``base(inputs, training=True)`` then gives different
+    outputs for ``model(x)`` and ``model(x, training=False)``.
 
     Used by notebook 10's tests.
     """
