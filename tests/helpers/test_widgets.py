@@ -182,6 +182,26 @@ def test_default_explorer_uses_the_digits_training_split():
     assert explorer.records == []
 
 
+def test_any_compiled_factory_and_tf_data_input(small):
+    """Does the explorer train a different model (no accuracy metric) from a batched tf.data pipeline?"""
+    x, y = small
+
+    def conv_regressor():
+        model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
+                                  keras.layers.Flatten(), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        return model
+
+    images = tf.data.Dataset.from_tensor_slices((x.reshape(-1, 8, 8, 1), y.astype("float32"))).batch(25)
+    explorer = explorer_for(images, conv_regressor)
+    set_controls(explorer, epochs=2, batch_size=32, optimizer="adam", learning_rate=1e-2)
+    record = explorer.train()
+    assert record is not None, explorer.message.value
+    assert set(record.history) == {"loss", "mae", "val_loss", "val_mae"}
+    assert record.final_val_accuracy is None and "–" in explorer.table.value
+    assert [ax.get_title() for ax in runs_figure(explorer.records).axes] == ["loss"]
+
+
 # --- the pure functions -----------------------------------------------------------------------
 
 
