@@ -44,7 +44,7 @@ FULL = {
     **{name: s.static(name) for name in s.STATIC},
 }
 # Short timeouts keep the run quick; the legitimate cells of notebook 01 need a few seconds each.
-FULL_ARGS = ["--Execute.timeout=30", "--SandboxedKernelManager.memory_mb=4096"]
+FULL_ARGS = ["--Execute.timeout=20", "--SandboxedKernelManager.memory_mb=4096"]
 RUNTIME_ARGS = ["--Execute.timeout=15", "--ScanStudentCode.enabled=False"]
 
 
