@@ -9,8 +9,10 @@
     with a check that both gradebooks hold identical grades and comments;
 (d) each notebook kernel's peak memory (VmHWM).
 
-``--short`` (used by the test suite) runs notebook 01 with two students: every
-figure is there, none of them meaningful.
+``--short`` runs notebook 01 with two students, and grades the single
+submission with one worker only: every figure is there, none of them
+meaningful. The test suite runs the short mode on a tiny notebook
+without TensorFlow (``solutions=tests/fixtures``).
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from autograder import merge
 from autograder.demo import demo_submissions
 from autograder.grading import grade
 from autograder.paths import SOLUTIONS, assignments, resolve_assignment
-from autograder.release import release
+from autograder.gradebook import open_api
 from helpers.quiet import QUIET_ENV
 
 
@@ -50,9 +52,9 @@ def _peak_mb(pid: int) -> float:
     return float("nan")
 
 
-def time_notebook(assignment: str) -> NotebookTiming:
+def time_notebook(assignment: str, solutions: Path = SOLUTIONS) -> NotebookTiming:
     """Run the solution notebook in a fresh kernel; time its parts and read its peak memory."""
-    path = SOLUTIONS / assignment / f"{assignment}.ipynb"
+    path = solutions / assignment / f"{assignment}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
@@ -68,11 +70,17 @@ def time_notebook(assignment: str) -> NotebookTiming:
     return NotebookTiming(assignment, first_done - started, ended - first_done, peak)
 
 
-def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, dict]) -> Path:
+def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, dict],
+                 solutions: Path) -> Path:
     """A course root whose gradebook knows ``chosen``, with ``students`` (name -> {assignment: nb})."""
     root = base / name
+    api = open_api(root)
+    api.coursedir.source_directory = str(solutions)
+    api.coursedir.release_directory = str(root / "release")
     for assignment in chosen:
-        release(assignment, root, release_dir=root / "release")
+        result = api.generate_assignment(assignment, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not generate {assignment}: {result.get('error')}")
     for student, notebooks in students.items():
         for assignment, nb in notebooks.items():
             path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
@@ -81,12 +89,13 @@ def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, d
     return root
 
 
-def time_nbgrader(root: Path, chosen: list[str]) -> float:
+def time_nbgrader(root: Path, chosen: list[str], solutions: Path) -> float:
     """Seconds for plain ``nbgrader autograde A`` run once per assignment, one after another."""
     env = {**os.environ, "MPLBACKEND": "Agg"}
     started = time.perf_counter()
     for assignment in chosen:
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
+                               f"--CourseDirectory.source_directory={solutions}"],
                               cwd=root, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"nbgrader autograde {assignment} failed: {done.stderr[-500:]}")
@@ -118,34 +127,43 @@ def machine() -> str:
 
 
 def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
-              workers: int = 2) -> str:
+              workers: int = 2, solutions: Path | None = None) -> str:
     """Run the benchmark; return its Markdown tables.
 
     Args:
-        short: Notebook 01 and two students only. Defaults to ``False``.
+        short: The first notebook and two students only. Defaults to ``False``.
         notebooks: ``"all"`` or comma-separated numbers. Defaults to ``"all"``.
         class_size: Synthetic students for (c). Defaults to 12.
         workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
+        solutions: Another folder of instructor notebooks (the tests use a
+            tiny one). Defaults to solutions/.
     """
-    chosen = assignments() if notebooks == "all" else [resolve_assignment(n) for n in notebooks.split(",")]
+    if solutions is None:
+        solutions = SOLUTIONS
+        chosen = assignments() if notebooks == "all" else [resolve_assignment(n) for n in notebooks.split(",")]
+    else:
+        chosen = sorted(p.name for p in Path(solutions).iterdir() if (p / f"{p.name}.ipynb").is_file())
     if short:
         chosen, class_size = chosen[:1], 2
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.update(QUIET_ENV)
     before = machine()
-    timings = [time_notebook(a) for a in chosen]
+    timings = [time_notebook(a, solutions) for a in chosen]
     with tempfile.TemporaryDirectory(prefix="tfcourse-bench-") as scratch:
         base = Path(scratch)
-        one = {"student": {a: demo_submissions(a)[0]["reference"] for a in chosen}}
+        released = _course_root(base, "released", chosen, {}, solutions) / "release"
+        subs = {a: demo_submissions(a, solutions, released)[0] for a in chosen}
+        one = {"student": {a: subs[a]["reference"] for a in chosen}}
         kinds = ("reference", "blank", "partial")
-        subs = {a: demo_submissions(a)[0] for a in chosen}
         klass = {f"s{i:02d}": {a: subs[a][kinds[i % 3]] for a in chosen} for i in range(class_size)}
-        one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one), chosen)
-        one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one), 1)
-        one_parallel = time_tfcourse(_course_root(base, "one-parallel", chosen, one), workers)
-        serial_root = _course_root(base, "class-nbgrader", chosen, klass)
-        class_nbgrader = time_nbgrader(serial_root, chosen)
-        parallel_root = _course_root(base, "class-tfcourse", chosen, klass)
+        one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one, solutions), chosen,
+                                     solutions)
+        one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one, solutions), 1)
+        one_parallel = None if short else time_tfcourse(
+            _course_root(base, "one-parallel", chosen, one, solutions), workers)
+        serial_root = _course_root(base, "class-nbgrader", chosen, klass, solutions)
+        class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
+        parallel_root = _course_root(base, "class-tfcourse", chosen, klass, solutions)
         class_parallel = time_tfcourse(parallel_root, workers)
         identical = _dump(serial_root) == _dump(parallel_root)
     return _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
@@ -173,8 +191,9 @@ def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_
         "|---|---|---|---|",
         f"| one submission, {n} notebook(s), --workers 1 | {one_nbgrader:.1f} | {one_serial:.1f} | "
         f"{one_nbgrader / one_serial:.2f}x |",
-        f"| one submission, {n} notebook(s), --workers {workers} | {one_nbgrader:.1f} | "
-        f"{one_parallel:.1f} | {one_nbgrader / one_parallel:.2f}x |",
+        *([] if one_parallel is None else [
+            f"| one submission, {n} notebook(s), --workers {workers} | {one_nbgrader:.1f} | "
+            f"{one_parallel:.1f} | {one_nbgrader / one_parallel:.2f}x |"]),
         f"| class of {class_size} x {n} notebook(s), --workers {workers} | {class_nbgrader:.1f} | "
         f"{class_parallel:.1f} | {class_nbgrader / class_parallel:.2f}x |",
         "",

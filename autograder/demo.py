@@ -38,16 +38,24 @@ def _meta(cell: NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def reference_answers(assignment: str) -> dict[str, str]:
+def reference_answers(assignment: str, solutions: Path = SOLUTIONS) -> dict[str, str]:
     """The solution notebook's answers as a student would write them, by exercise grade id."""
-    nb = nbformat.read(str(SOLUTIONS / assignment / f"{assignment}.ipynb"), as_version=4)
+    nb = nbformat.read(str(solutions / assignment / f"{assignment}.ipynb"), as_version=4)
     return {_meta(c)["grade_id"]: _MARKER.sub("", c.source) for c in nb.cells if _meta(c).get("solution")}
 
 
-def demo_submissions(assignment: str) -> tuple[dict[str, NotebookNode], dict[str, dict[str, float]]]:
-    """The three demo students' notebooks, and each one's expected score per test cell."""
-    released = nbformat.read(str(COURSE / assignment / f"{assignment}.ipynb"), as_version=4)
-    answers = reference_answers(assignment)
+def demo_submissions(
+    assignment: str, solutions: Path = SOLUTIONS, course: Path = COURSE
+) -> tuple[dict[str, NotebookNode], dict[str, dict[str, float]]]:
+    """The three demo students' notebooks, and each one's expected score per test cell.
+
+    Args:
+        assignment: The assignment id.
+        solutions: The instructor notebooks' folder. Defaults to solutions/.
+        course: The student notebooks' folder. Defaults to course/.
+    """
+    released = nbformat.read(str(course / assignment / f"{assignment}.ipynb"), as_version=4)
+    answers = reference_answers(assignment, solutions)
     exercises = list(answers)
     answered = {"reference": set(exercises), "blank": set(),
                 "partial": set(exercises[: (len(exercises) + 1) // 2])}
