@@ -50,6 +50,8 @@ def input_shape_hint(expected: Shape, got: Shape, ctx: Context) -> str | None:
     data = tuple(x.shape) if x is not None and not is_dataset(x) and hasattr(x, "shape") else None
     if _same(got, sample) or (data is not None and _same(data, sample)):  # predict splits one sample into rows
         return _missing_batch_axis(sample, ctx)
+    if data is not None and len(got) != len(expected) == len(data):
+        got = data  # Keras 3.15 sometimes prints the found shape without its last axis
     if len(got) == len(expected) + 1 and _same(got[2:], sample):
         return _extra_axis(got, sample, ctx)
     if len(got) != len(expected) and _size(got[1:]) and _size(got[1:]) == _size(sample):
@@ -62,13 +64,22 @@ def input_shape_hint(expected: Shape, got: Shape, ctx: Context) -> str | None:
                     f"{got[1:]} numbers.",
                     f"reshape the data: x.reshape((-1, {', '.join(map(str, sample))})), or use "
                     f"keras.Input(shape={got[1:]})")
-    if len(got) == len(expected) and len(sample) == 3 and got[-1] == 1 and sample[-1] == 3:
-        return _grey_into_rgb()
-    if len(got) == len(expected) == 4 and got[-1] == sample[-1] and got[1:3] != sample[:2]:
-        return hint(f"the images are {got[1]}×{got[2]} but the model was built for {sample[0]}×{sample[1]}.",
-                    f"resize the images: tf.image.resize(images, ({sample[0]}, {sample[1]}))")
+    if len(got) == len(expected) == 4:
+        return _image_mismatch(got[1:], sample)
     return hint(f"the model's Input says each sample has shape {sample}, but the data's samples have shape "
                 f"{got[1:]}.", "make them agree: keras.Input(shape=x.shape[1:])")
+
+
+def _image_mismatch(got: Shape, wanted: Shape) -> str:
+    if _same(got[:2], wanted[:2]) and got[-1] == 1 and wanted[-1] == 3:
+        return _grey_into_rgb()
+    if got[-1] == wanted[-1]:
+        return hint(f"the images are {got[0]}×{got[1]} but the model was built for {wanted[0]}×{wanted[1]}.",
+                    f"resize the images: tf.image.resize(images, ({wanted[0]}, {wanted[1]}))")
+    return hint(f"the model takes {'×'.join(map(str, wanted))} images (height×width×channels), "
+                f"and these are {'×'.join(map(str, got))}.",
+                "build the input for the base model: keras.Input(shape=base_model.input_shape[1:]), "
+                "and resize/convert the images to match")
 
 
 def _grey_into_rgb() -> str:
@@ -152,5 +163,5 @@ def history_key(match: re.Match, ctx: Context) -> str | None:
     if key.startswith("val_") and not any(k.startswith("val_") for k in keys):
         return hint(f"{key!r} is only logged when fit gets validation data; this run logged {keys}.",
                     "model.fit(x, y, validation_data=(x_val, y_val), ...)  # or validation_split=0.2")
-    return hint(f"{key!r} was not logged; history.history has {keys}.",
-                f'use one of those names, e.g. history.history["{keys[0]}"]')
+    where = "logs" if "logs" in ctx.line and "history" not in ctx.line.lower() else "history.history"
+    return hint(f"{key!r} was not logged; {where} has {keys}.", f'use one of those names, e.g. {where}["{keys[0]}"]')

@@ -351,6 +351,23 @@ def mobilenet_imagenet_grey(tf):
     tf.keras.applications.MobileNetV2(input_shape=(32, 32, 1), include_top=False, weights="imagenet")
 
 
+@mistake("10×10×3 images", "keras.Input(shape=base_model.input_shape[1:])")
+def transfer_input_built_for_the_digits(tf):
+    inputs = tf.keras.Input((10, 10, 3))
+    base = tf.keras.Model(inputs, tf.keras.layers.Conv2D(4, 3)(inputs))
+    base(tf.keras.Input(shape=(8, 8, 1)), training=False)
+
+
+@mistake('logs["val_loss"]')
+def callback_reads_an_unlogged_value(tf):
+    class StopOnLoss(tf.keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if logs["loss"] < 0.1:
+                self.model.stop_training = True
+
+    StopOnLoss().on_epoch_end(0, {"val_loss": 0.5})
+
+
 @mistake("grayscale_to_rgb")
 def grey_images_into_rgb_model(tf):
     base = tf.keras.applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False, weights=None)
