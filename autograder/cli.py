@@ -206,6 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def ignore_in_checkout(root_arg: str | None) -> None:
+    """Keep a course root that lies inside this checkout out of git (students' work is not course source)."""
+    from autograder.paths import REPO, course_root
+
+    root = course_root(root_arg)
+    if root.is_dir() and root != REPO and REPO in root.parents and not (root / ".gitignore").exists():
+        (root / ".gitignore").write_text("# a tfcourse course root: submissions and grades stay out of git\n*\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.db:
@@ -218,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tfcourse {args.command}: interrupted; what was graded so far is kept", file=sys.stderr)
         return 130
+    finally:
+        ignore_in_checkout(args.course_root)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pytest
 from autograder.check import check
 from autograder.paths import COURSE
 from tests.autograder import tiny
-from tests.autograder.test_cli_grade import tfcourse
+from tests.autograder.cli_runner import tfcourse
 
 NB01 = COURSE / "01-training-steps" / "01-training-steps.ipynb"
 

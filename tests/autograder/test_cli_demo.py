@@ -7,7 +7,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import cli, demo
-from tests.autograder.test_cli_grade import tfcourse
+from tests.autograder.cli_runner import tfcourse
 
 A = "01-training-steps"
 

@@ -11,7 +11,7 @@ from traitlets.config import Config
 from autograder.exchange import release_to_exchange
 from autograder.paths import COURSE_ID
 from autograder.release import release
-from tests.autograder.test_cli_grade import tfcourse
+from tests.autograder.cli_runner import tfcourse
 
 A = "01-training-steps"
 

@@ -7,8 +7,6 @@ One class is imported from a zip and graded by ``tfcourse grade --workers 3``
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 import sys
@@ -20,19 +18,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import cli, grading, merge, pool
+from autograder import grading, merge, pool
 from tests.autograder import tiny
+from tests.autograder.cli_runner import tfcourse
 from tests.harness import run_nbgrader
 
 CRASHING_WORKER = [sys.executable, str(Path(__file__).with_name("crashing_worker.py"))]
-
-
-def tfcourse(*argv: str) -> tuple[int, str, str]:
-    """Run ``tfcourse ARGV`` in this process; return (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def without_run_times(path: Path) -> dict:

@@ -1,14 +1,15 @@
 """``tfcourse import``: LMS downloads into submitted/, and a report of what could not be placed."""
 from __future__ import annotations
 
+import shutil
 import zipfile
 
 import pytest
 
 from autograder.importer import import_submissions
-from autograder.paths import COURSE
+from autograder.paths import COURSE, REPO
 from tests.autograder import tiny
-from tests.autograder.test_cli_grade import tfcourse
+from tests.autograder.cli_runner import tfcourse
 
 NB01 = (COURSE / "01-training-steps" / "01-training-steps.ipynb").read_text()
 A = "01-training-steps"
@@ -91,3 +92,16 @@ def test_not_a_zip_gets_one_line(tmp_path):
     bogus.write_text("%PDF")
     code, _, err = tfcourse("--course-root", str(tmp_path / "root"), "import", str(bogus))
     assert code == 1 and "neither a folder nor a zip" in err and err.count("\n") == 1
+
+
+def test_course_root_inside_the_checkout_is_git_ignored(tmp_path):
+    """Does a course root made inside the checkout get a .gitignore that keeps its contents out of git?"""
+    root = REPO / "tests" / "artifacts" / f"root-{tmp_path.name}"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "dave_01-training-steps.ipynb").write_text(NB01)
+    try:
+        assert tfcourse("--course-root", str(root), "import", str(folder))[0] == 0
+        assert (root / ".gitignore").read_text().splitlines()[-1] == "*"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
