@@ -110,6 +110,15 @@ def monitor_unknown(match: re.Match, ctx: Context) -> str | None:
                 f'keras.callbacks.{callback}(monitor="val_loss")  # or the right spelling of your metric')
 
 
+@rule("TypeError", r"bad operand type for abs\(\): 'str'")
+def early_stopping_positional(match: re.Match, ctx: Context) -> str | None:
+    if not any(type(f.f_locals.get("self")).__name__ == "EarlyStopping" for f in ctx.frames):
+        return None
+    return hint("EarlyStopping's positional arguments are (monitor, min_delta, patience, ...), so a string "
+                "landed in min_delta.",
+                'pass them by keyword: keras.callbacks.EarlyStopping(monitor="val_loss", patience=3)')
+
+
 # --- transfer learning -----------------------------------------------------------------------
 
 

@@ -341,6 +341,11 @@ def early_stopping_misspelled(tf):
     compiled(tf.keras, metrics=["accuracy"]).fit(X, Y, validation_split=0.25, epochs=2, verbose=0, callbacks=[stop])
 
 
+@mistake('EarlyStopping(monitor="val_loss", patience=3)')
+def early_stopping_arguments_by_position(tf):
+    tf.keras.callbacks.EarlyStopping(3, "val_loss")
+
+
 @mistake("at least 32×32", "tf.image.resize(images, (32, 32))")
 def mobilenet_on_8px_digits(tf):
     tf.keras.applications.MobileNetV2(input_shape=(8, 8, 3), include_top=False, weights=None)
