@@ -5,7 +5,8 @@ cell that preceded it in the instructor's notebook, and fails (leaving the
 submission in "needs manual grade") when that cell was deleted too. Here a
 missing cell goes after the nearest earlier cell that is present, else
 before the nearest later one, else at the end, and each restored cell is
-noted in the gradebook.
+noted in the gradebook. A cell that claims a grade id the gradebook does not
+know loses its nbgrader metadata (nbgrader would otherwise fail on it).
 """
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ class RestoreMissingCells(OverwriteCells):
                 verdict.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back.",
                                nb.cells.index(new))
         return nb, resources
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        meta = cell.metadata.get("nbgrader")
+        if meta is not None and "grade_id" not in meta:  # a grade id the gradebook does not know: not graded
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
     def add_missing_task_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         for cell in nb.cells:  # nbgrader's version fails on nbgrader metadata without a grade id

@@ -52,7 +52,8 @@ def exercise_of(nb: NotebookNode, cell_index: int | None) -> str | None:
 
 
 def is_test(cell: NotebookNode) -> bool:
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+    return (cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+            and "grade_id" in cell.metadata["nbgrader"])
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:

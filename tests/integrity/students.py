@@ -69,7 +69,7 @@ SETUP = 1  # index of notebook 01's first code cell (imports, hints.enable())
 def tamperer() -> NotebookNode:
     """Exercise 1 blank with its test rewritten to pass and a fake passing output; test 2's metadata tampered
     (100 points, unlocked, turned into markdown) over a hard-coded answer; exercise 3 right, duplicated with a
-    wrong first copy; exercise 4 and its test deleted."""
+    wrong first copy; exercise 4 and its test deleted; a new "graded" cell worth 50 points added."""
     nb = submission(answers(**{"01_build_sequential": None, "01_build_functional": HARDCODED_FUNCTIONAL}))
     nb.cells[index_of(nb, "01_build_sequential")].source = harness.release_notebook(A).cells[
         index_of(harness.release_notebook(A), "01_build_sequential")].source
@@ -86,6 +86,10 @@ def tamperer() -> NotebookNode:
     nb.cells[ex3:ex3] = [wrong3, copy.deepcopy(nb.cells[t3])]
     del nb.cells[index_of(nb, "01_compile_model_test")]
     del nb.cells[index_of(nb, "01_compile_model")]
+    bonus = nbformat.v4.new_code_cell("pass")
+    bonus.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": False, "points": 50,
+                                  "grade_id": "01_bonus_points", "schema_version": 3}
+    nb.cells.append(bonus)
     return nb
 
 

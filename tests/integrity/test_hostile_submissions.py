@@ -69,9 +69,11 @@ def test_edited_test_cell_is_restored_and_runs(runs):
 
 
 def test_tampered_metadata_is_restored(runs):
-    """Do 100 points, an unlocked flag and a markdown cell type on a test cell all revert? (2)"""
+    """Do 100 points, an unlocked flag and a markdown cell type on a test cell all revert, and does a cell
+    claiming an unknown grade id earn nothing? (2)"""
     run = runs["full"]
     assert _graded(run, "tamperer").cells[FUNC] == (0, 2)
+    assert "01_bonus_points" not in run.grades["tamperer"].cells
     assert _cell(run.notebook("tamperer"), FUNC).cell_type == "code"
 
 
