@@ -111,7 +111,10 @@ def hint_for_exception(error: BaseException) -> str | None:
             if type_name in names:
                 context = context or Context(error)
                 match = pattern.search(context.message)
-                found = fn(match, context) if match else None
+                try:
+                    found = fn(match, context) if match else None
+                except Exception:  # a rule that trips over odd evidence simply does not apply
+                    found = None
                 if found:
                     return found
         error = error.__cause__ or error.__context__
