@@ -233,8 +233,9 @@ def _run(root: Path, gb: Gradebook, pairs: list[tuple[str, str]], workers: int,
                 continue
             tasks[i] = grader.prepare(i, assignment, student)
         started = time.monotonic()
-        done = len(outcomes)
+        done = 0
         for outcome in outcomes.values():
+            done += 1
             if progress:
                 progress(done, len(pairs), outcome)
         log_dir = root / ".tfcourse" / "logs"
