@@ -127,7 +127,7 @@ def machine() -> str:
 
 
 def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
-              workers: int = 2, solutions: Path | None = None) -> str:
+              workers: int = 2, solutions: Path | None = None, timings_only: bool = False) -> str:
     """Run the benchmark; return its Markdown tables.
 
     Args:
@@ -137,6 +137,8 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
         workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
         solutions: Another folder of instructor notebooks (the tests use a
             tiny one). Defaults to solutions/.
+        timings_only: Only (a) and (d), the notebooks' own run times and
+            memory. Defaults to ``False``.
     """
     if solutions is None:
         solutions = SOLUTIONS
@@ -149,6 +151,8 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     os.environ.update(QUIET_ENV)
     before = machine()
     timings = [time_notebook(a, solutions) for a in chosen]
+    if timings_only:
+        return "\n".join(_notebook_table(timings, before, machine()))
     with tempfile.TemporaryDirectory(prefix="tfcourse-bench-") as scratch:
         base = Path(scratch)
         released = _course_root(base, "released", chosen, {}, solutions) / "release"
@@ -170,9 +174,8 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
                    class_nbgrader, class_parallel, identical, before, machine())
 
 
-def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
-            class_nbgrader, class_parallel, identical, before, after) -> str:
-    execution = sum(t.startup + t.rest for t in timings)
+def _notebook_table(timings: list[NotebookTiming], before: str, after: str) -> list[str]:
+    """(a) and (d): each notebook's run time, split, and its kernel's peak memory."""
     lines = [
         f"Machine: {before}", f"(load average at the end: {after.rsplit('load average ', 1)[-1]})", "",
         "| notebook | kernel start + imports (s) | rest (s) | total (s) | peak RSS per kernel (MB) |",
@@ -182,8 +185,15 @@ def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_
         lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.startup + t.rest:.1f} | "
                      f"{t.peak_mb:.0f} |")
     lines.append(f"| all {len(timings)} | {sum(t.startup for t in timings):.1f} | "
-                 f"{sum(t.rest for t in timings):.1f} | {execution:.1f} | "
+                 f"{sum(t.rest for t in timings):.1f} | {sum(t.startup + t.rest for t in timings):.1f} | "
                  f"{max(t.peak_mb for t in timings):.0f} (max) |")
+    return lines
+
+
+def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
+            class_nbgrader, class_parallel, identical, before, after) -> str:
+    execution = sum(t.startup + t.rest for t in timings)
+    lines = _notebook_table(timings, before, after)
     n = len(chosen)
     lines += [
         "",

@@ -126,7 +126,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     from autograder.bench import run_bench
 
     print(run_bench(short=args.short, notebooks=args.notebooks, class_size=args.class_size,
-                    workers=args.workers))
+                    workers=args.workers, timings_only=args.timings_only))
     return 0
 
 
@@ -174,6 +174,8 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["bench"].add_argument("--notebooks", default="all", help="comma-separated numbers (default: all)")
     sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students (default: 12)")
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
+    sub["bench"].add_argument("--timings-only", action="store_true",
+                              help="only each notebook's run time and peak memory, no grading")
 
 
 def build_parser() -> argparse.ArgumentParser:
