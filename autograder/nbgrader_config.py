@@ -32,8 +32,10 @@ c.CourseDirectory.release_directory = str(paths.COURSE)
 if os.environ.get("TFCOURSE_DB"):
     c.CourseDirectory.db_url = os.environ["TFCOURSE_DB"]
 
-# Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet.
+# Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet,
+# and `helpers` and `autograder` (the kernel guard) import even from a clone.
 os.environ.update(QUIET_ENV)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
 
 # A cell may train a small model on a 2-core CPU; an infinite loop is cut
 # off after this many seconds and the next cell still runs.
