@@ -644,7 +644,7 @@ def test_warning_hints_stay_ahead_of_filters_added_later():
     with warnings.catch_warnings():
         hints._install_warning_hints()
         count = len(warnings.filters)
-        warnings.filterwarnings("ignore", module=r"keras(\.|$)")
+        warnings.filterwarnings("ignore", module=r"keras_as_helpers_quiet_adds_it(\.|$)")
         hints._after_cell(None)
         hints._after_cell(None)
         assert [f[0] for f in warnings.filters[:4]] == ["always", "always", "always", "ignore"]
