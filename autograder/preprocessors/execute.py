@@ -143,7 +143,8 @@ class GuardedExecute(Execute):
     def _judge(self, nb: NotebookNode, stopped: tuple[int, str] | None) -> None:
         if stopped is not None:
             where, reason = stopped
-            nb.cells[where].setdefault("outputs", []).append(verdict.error_output("KernelDied", reason))
+            if nb.cells[where].cell_type == "code":
+                nb.cells[where].outputs.append(verdict.error_output("KernelDied", reason))
             verdict.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
                            where)
         for index, nonce in self._nonces.items():
