@@ -153,13 +153,17 @@ class Grader:
             outcome.detail = _last_error_line(reply.get("error") or reply.get("log", ""))
             return outcome
         task_root = Path(task["root"])
+        written = task_root / "autograded" / student / assignment
+        if not written.is_dir():
+            outcome.graded, outcome.detail = False, "nbgrader reported success but wrote no autograded notebook"
+            return outcome
         with Gradebook(f"sqlite:///{task_root / 'gradebook.db'}", self.gb.course_id) as worker:
             merge.merge_submission(worker, self.gb, assignment, student)
         target = self.root / "autograded" / student / assignment
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(task_root / "autograded" / student / assignment), str(target))
+        shutil.move(str(written), str(target))
         sub = self.gb.find_submission(assignment, student)
         outcome.score, outcome.max_score = sub.score, sub.max_score
         shutil.rmtree(task_root, ignore_errors=True)
@@ -241,7 +245,12 @@ def _run(root: Path, gb: Gradebook, pairs: list[tuple[str, str]], workers: int,
         log_dir = root / ".tfcourse" / "logs"
         for reply in run_tasks(tasks.values(), workers, log_dir):
             task = tasks[reply["id"]]
-            outcome = grader.finish(task, reply, time.monotonic() - started)
+            try:
+                outcome = grader.finish(task, reply, time.monotonic() - started)
+            except Exception as exc:  # one result that cannot be merged must not stop the batch
+                gb.db.rollback()
+                outcome = Outcome(task["assignment"], task["student"], False, problems=["merge failed"],
+                                  detail=f"{type(exc).__name__}: {exc}")
             outcomes[(task["assignment"], task["student"])] = outcome
             done += 1
             if progress:

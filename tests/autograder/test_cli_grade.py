@@ -136,6 +136,21 @@ def test_failed_regrade_keeps_the_earlier_grade(graded, monkeypatch):
     assert (root / "autograded" / "student02" / tiny.TINY / f"{tiny.TINY}.ipynb").is_file()
 
 
+def test_regrade_keeps_manual_grades(graded):
+    """Does regrading keep a grader's manual score and comment, and mark the cell for review as nbgrader does?"""
+    root = graded["parallel"]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.find_grade("00_circle_test", tiny.TINY, tiny.TINY, "student01").manual_score = 1.5
+        gb.find_comment("00_circle", tiny.TINY, tiny.TINY, "student01").manual_comment = "see me"
+        gb.db.commit()
+    code, out, _ = tfcourse("--course-root", str(root), "grade", tiny.TINY, "--student", "student01", "--force")
+    assert code == 0, out
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("00_circle_test", tiny.TINY, tiny.TINY, "student01")
+        assert (grade.manual_score, grade.auto_score, grade.needs_manual_grade) == (1.5, 0.0, True)
+        assert gb.find_comment("00_circle", tiny.TINY, tiny.TINY, "student01").manual_comment == "see me"
+
+
 @pytest.mark.parametrize("log, reason", [
     ("ERROR | Timeout waiting for execute reply (120s).", "timeout"),
     ("nbclient.exceptions.DeadKernelError: Kernel died", "kernel died"),
