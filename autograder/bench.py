@@ -133,7 +133,7 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     Args:
         short: The first notebook and two students only. Defaults to ``False``.
         notebooks: ``"all"`` or comma-separated numbers. Defaults to ``"all"``.
-        class_size: Synthetic students for (c). Defaults to 12.
+        class_size: Synthetic students for (c); 0 leaves (c) out. Defaults to 12.
         workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
         solutions: Another folder of instructor notebooks (the tests use a
             tiny one). Defaults to solutions/.
@@ -165,11 +165,13 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
         one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one, solutions), 1)
         one_parallel = None if short else time_tfcourse(
             _course_root(base, "one-parallel", chosen, one, solutions), workers)
-        serial_root = _course_root(base, "class-nbgrader", chosen, klass, solutions)
-        class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
-        parallel_root = _course_root(base, "class-tfcourse", chosen, klass, solutions)
-        class_parallel = time_tfcourse(parallel_root, workers)
-        identical = _dump(serial_root) == _dump(parallel_root)
+        class_nbgrader = class_parallel = identical = None
+        if class_size:
+            serial_root = _course_root(base, "class-nbgrader", chosen, klass, solutions)
+            class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
+            parallel_root = _course_root(base, "class-tfcourse", chosen, klass, solutions)
+            class_parallel = time_tfcourse(parallel_root, workers)
+            identical = _dump(serial_root) == _dump(parallel_root)
     return _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
                    class_nbgrader, class_parallel, identical, before, machine())
 
@@ -204,8 +206,9 @@ def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_
         *([] if one_parallel is None else [
             f"| one submission, {n} notebook(s), --workers {workers} | {one_nbgrader:.1f} | "
             f"{one_parallel:.1f} | {one_nbgrader / one_parallel:.2f}x |"]),
-        f"| class of {class_size} x {n} notebook(s), --workers {workers} | {class_nbgrader:.1f} | "
-        f"{class_parallel:.1f} | {class_nbgrader / class_parallel:.2f}x |",
+        *([] if not class_size else [
+            f"| class of {class_size} x {n} notebook(s), --workers {workers} | {class_nbgrader:.1f} | "
+            f"{class_parallel:.1f} | {class_nbgrader / class_parallel:.2f}x |"]),
         "",
         "| check | value |",
         "|---|---|",
@@ -213,7 +216,8 @@ def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_
         f"{100 * (one_serial / execution - 1):.0f}% |",
         f"| grading overhead over plain execution, serial nbgrader | "
         f"{100 * (one_nbgrader / execution - 1):.0f}% |",
-        f"| class gradebooks identical (nbgrader vs tfcourse --workers {workers}) | "
-        f"{'yes' if identical else 'NO'} |",
+        *([] if identical is None else [
+            f"| class gradebooks identical (nbgrader vs tfcourse --workers {workers}) | "
+            f"{'yes' if identical else 'NO'} |"]),
     ]
     return "\n".join(lines)

@@ -172,7 +172,7 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["demo"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
     sub["bench"].add_argument("--short", action="store_true", help="notebook 01 and two students only")
     sub["bench"].add_argument("--notebooks", default="all", help="comma-separated numbers (default: all)")
-    sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students (default: 12)")
+    sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students, 0 for none (default: 12)")
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
     sub["bench"].add_argument("--timings-only", action="store_true",
                               help="only each notebook's run time and peak memory, no grading")

@@ -43,6 +43,7 @@ PROBLEMS = {
     ),
     "missing cells": ("Missing grade cell", "does not exist in the database"),
     "missing notebook": ("No submitted file", "No notebooks found"),
+    "integrity flag": ("FLAGGED ",),  # the grading defences held the notebook at zero
 }
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

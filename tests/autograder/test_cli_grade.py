@@ -156,9 +156,10 @@ def test_regrade_keeps_manual_grades(graded):
     ("nbclient.exceptions.DeadKernelError: Kernel died", "kernel died"),
     ("nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{\"cells\": ['", "invalid notebook"),
     ("WARNING | Missing grade cell 01_compile_model_test encountered, adding to notebook", "missing cells"),
+    ("WARNING | FLAGGED s1/01-training-steps/01-training-steps: every test held at zero", "integrity flag"),
 ])
 def test_grading_logs_are_read_for_reasons(log, reason):
-    """Does a grading log's timeout, dead kernel, damaged notebook or missing cell become a named reason?"""
+    """Does a grading log's timeout, dead kernel, damaged notebook, missing cell or flag become a named reason?"""
     assert grading.problems_in(log) == [reason]
 
 
