@@ -34,3 +34,21 @@ def graded(tmp_path_factory) -> dict:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(grade, harness.ALL_ASSIGNMENTS))
+
+
+@pytest.fixture(scope="module")
+def notebook(request) -> harness.InProcessNotebook:
+    """The module's solution notebook (``ASSIGNMENT``), executed once in this process."""
+    return harness.InProcessNotebook(request.module.ASSIGNMENT)
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize ``wrong_answer`` / ``right_answer`` from the module's ``WRONG`` / ``RIGHT`` dicts."""
+    for argument, table in (("wrong_answer", "WRONG"), ("right_answer", "RIGHT")):
+        if argument in metafunc.fixturenames:
+            cases = getattr(metafunc.module, table)
+            metafunc.parametrize(
+                argument,
+                [(exercise, source) for exercise, named in cases.items() for source in named.values()],
+                ids=[f"{exercise}: {name}" for exercise, named in cases.items() for name in named],
+            )

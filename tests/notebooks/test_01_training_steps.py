@@ -1,10 +1,14 @@
 """Notebook 01's tests judged in-process: realistic wrong answers are rejected, differently written right ones accepted."""
 from __future__ import annotations
 
-import pytest
 
-from tests.harness import InProcessNotebook
+from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, parametrized in conftest
+    test_differently_written_answer_is_accepted,
+    test_reference_answers_pass_in_process,
+    test_wrong_answer_is_rejected,
+)
 
+ASSIGNMENT = "01-training-steps"
 SEQUENTIAL = "01_build_sequential"
 FUNCTIONAL = "01_build_functional"
 SUBCLASSED = "01_build_subclassed"
@@ -209,34 +213,3 @@ def compile_model(model, learning_rate):
 ''',
     },
 }
-
-
-@pytest.fixture(scope="module")
-def notebook() -> InProcessNotebook:
-    return InProcessNotebook("01-training-steps")
-
-
-@pytest.mark.parametrize(
-    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
-    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
-)
-def test_wrong_answer_is_rejected(notebook, exercise, source):
-    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
-    notebook.assert_rejected(exercise, source)
-
-
-@pytest.mark.parametrize(
-    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
-    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
-)
-def test_differently_written_answer_is_accepted(notebook, exercise, source):
-    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
-    notebook.assert_accepted(exercise, source)
-
-
-def test_reference_answers_pass_in_process(notebook):
-    """Does the harness itself accept the reference answers (so rejections mean something)?"""
-    from tests.harness import reference_answers
-
-    for exercise, source in reference_answers("01-training-steps").items():
-        notebook.assert_accepted(exercise, source)

@@ -1,9 +1,12 @@
 """Notebook 08's tests judged in-process: wrong early-stopping code is rejected, differently written right code accepted."""
 from __future__ import annotations
 
-import pytest
 
-from tests.harness import InProcessNotebook, reference_answers
+from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, parametrized in conftest
+    test_differently_written_answer_is_accepted,
+    test_reference_answers_pass_in_process,
+    test_wrong_answer_is_rejected,
+)
 
 ASSIGNMENT = "08-early-stopping"
 MAKE = "08_make_early_stopping"
@@ -241,35 +244,6 @@ class PatienceStopping(keras.callbacks.EarlyStopping):
 ''',
     },
 }
-
-
-@pytest.fixture(scope="module")
-def notebook() -> InProcessNotebook:
-    return InProcessNotebook(ASSIGNMENT)
-
-
-@pytest.mark.parametrize(
-    "exercise, source", [(e, s) for e, cases in WRONG.items() for s in cases.values()],
-    ids=[f"{e}: {name}" for e, cases in WRONG.items() for name in cases],
-)
-def test_wrong_answer_is_rejected(notebook, exercise, source):
-    """Does at least one of the exercise's test cells fail for this realistic mistake?"""
-    notebook.assert_rejected(exercise, source)
-
-
-@pytest.mark.parametrize(
-    "exercise, source", [(e, s) for e, cases in RIGHT.items() for s in cases.values()],
-    ids=[f"{e}: {name}" for e, cases in RIGHT.items() for name in cases],
-)
-def test_differently_written_answer_is_accepted(notebook, exercise, source):
-    """Do all of the exercise's test cells pass for a correct answer unlike the reference?"""
-    notebook.assert_accepted(exercise, source)
-
-
-def test_reference_answers_pass_in_process(notebook):
-    """Does the harness itself accept the reference answers (so rejections mean something)?"""
-    for exercise, source in reference_answers(ASSIGNMENT).items():
-        notebook.assert_accepted(exercise, source)
 
 
 def test_templates_are_the_reference():
