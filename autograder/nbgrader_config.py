@@ -35,7 +35,9 @@ if os.environ.get("TFCOURSE_DB"):
 # Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet,
 # and `helpers` and `autograder` (the kernel guard) import even from a clone.
 os.environ.update(QUIET_ENV)
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")]))
+_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+if str(HERE.parent) not in _path:  # this file is loaded once per submission in a grading worker
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *_path])
 
 # A cell may train a small model on a 2-core CPU; an infinite loop is cut
 # off after this many seconds and the next cell still runs.

@@ -5,7 +5,9 @@
 - **Flagged notebooks are not run.** The static scan already holds them at zero.
 - **Sandboxed kernel.** Each notebook gets a fresh kernel under
   ``autograder.sandbox``: memory, CPU-time and file-size limits, and every
-  process it started is killed when it ends.
+  process it started is killed when it ends. With spare kernels on
+  (``autograder.kernel_pool``) that process was started, and TensorFlow
+  imported, while the previous notebook ran.
 - **Tests must finish.** Each test cell gets one more line, with a fresh random
   nonce, that calls ``autograder.kernel_guard.finish``. A test cell whose
   output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
@@ -26,8 +28,8 @@ import json
 import os
 import secrets
 import signal
-import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbclient import NotebookClient
@@ -43,6 +45,18 @@ from autograder.preprocessors import verdict
 SENTINEL = '__import__("autograder.kernel_guard", fromlist=["finish"]).finish("{nonce}")'
 GUARD_INSTALL = 'import autograder.kernel_guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
 TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
+
+
+@dataclass
+class KernelStart:
+    """How long one notebook waited for its kernel to be ready for the first cell (imports included)."""
+
+    seconds: float
+    head_start: float  # how long a spare kernel had been running before it was taken (0: started on demand)
+
+
+#: The kernel starts of this process, in order (a grading worker reports and clears them per task).
+STARTS: list[KernelStart] = []
 
 
 class GuardedExecute(Execute):
@@ -61,8 +75,7 @@ class GuardedExecute(Execute):
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
-        if isinstance(km, SandboxedKernelManager):
-            km.report_path = str(self._report)
+        self._sandbox = km  # nbclient forgets its km when a start fails; the report is still wanted
         return km
 
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
@@ -73,14 +86,16 @@ class GuardedExecute(Execute):
         self._verdicts: dict[str, str] = {}
         self._sizes: dict[int, int] = {}
         originals = self._add_sentinels(nb)
-        with tempfile.TemporaryDirectory(prefix="tfcourse-kernel-") as scratch:
-            self._report = Path(scratch) / "report.json"
-            try:
-                stopped = self._run(nb, resources, km)
-            finally:
-                for index, source in originals.items():
-                    nb.cells[index].source = source
-            self._judge(nb, stopped)
+        self._sandbox = km
+        try:
+            stopped = self._run(nb, resources, km)
+        finally:
+            for index, source in originals.items():
+                nb.cells[index].source = source
+        self._judge(nb, stopped)
+        report = self._report()
+        if report is not None:
+            report.unlink(missing_ok=True)
         return nb, resources
 
     def _add_sentinels(self, nb: NotebookNode) -> dict[int, str]:
@@ -100,10 +115,12 @@ class GuardedExecute(Execute):
         self._check_assign_resources(resources)
         stopped = None
         try:
+            requested = time.monotonic()
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 self.wait_for_reply(self.kc.execute(GUARD_INSTALL, silent=True, store_history=False))
+                self._record_start(time.monotonic() - requested)
                 for index, cell in enumerate(self.nb.cells):
                     try:
                         self.preprocess_cell(cell, resources, index)
@@ -130,15 +147,28 @@ class GuardedExecute(Execute):
             except ProcessLookupError:
                 pass
 
+    def _report(self) -> Path | None:
+        """Where the kernel's supervisor writes how it ended (``autograder.sandbox``)."""
+        path = getattr(getattr(self, "_sandbox", None), "report_path", "")
+        return Path(path) if path else None
+
     def _death_reason(self) -> str:
-        for _ in range(50):
-            if self._report.exists():
+        report = self._report()
+        for _ in range(50 if report else 0):
+            if report.exists():
                 try:
-                    return json.loads(self._report.read_text())["reason"]
+                    return json.loads(report.read_text())["reason"]
                 except (ValueError, KeyError):
                     pass
             time.sleep(0.1)
         return "the kernel died and left no report"
+
+    def _record_start(self, seconds: float) -> None:
+        """Log how long the notebook waited for its kernel, and keep it for ``tfcourse bench``."""
+        head_start = getattr(self.km, "head_start", 0.0)
+        STARTS.append(KernelStart(seconds, head_start))
+        self.log.info("Kernel ready in %.2f s (%s)", seconds,
+                      f"a spare started {head_start:.1f} s earlier" if head_start else "started on demand")
 
     def _judge(self, nb: NotebookNode, stopped: tuple[int, str] | None) -> None:
         if stopped is not None:
