@@ -23,7 +23,9 @@ from __future__ import annotations
 import atexit
 import itertools
 import json
+import os
 import shutil
+import signal
 import socket
 import tempfile
 import time
@@ -51,6 +53,8 @@ class Spare:
     def order(self, argv: list[str], cwd: str | None) -> bool:
         """Tell the process to become the kernel for ``argv`` in ``cwd``; ``False`` if it is gone."""
         try:
+            # A spare that another notebook's code stopped (SIGSTOP) would never start.
+            os.killpg(self.process.pid, signal.SIGCONT)
             self.control.sendall((json.dumps({"argv": argv, "cwd": cwd}) + "\n").encode())
             return self.alive()
         except OSError:

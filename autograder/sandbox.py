@@ -114,6 +114,11 @@ def supervise(command: list[str], report: Path | None, limits: dict) -> int:
     set_limits(**limits)
     become_subreaper()
     kernel = subprocess.Popen(command)
+    # Only the kernel keeps stdin (a spare's order socket, see autograder.kernel_pool), so
+    # an order to a spare whose kernel is gone fails at once.
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
     # The kernel gets SIGINT (interrupt) from the process group; the supervisor stays.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: kernel.terminate())
