@@ -7,9 +7,13 @@
 (c) a synthetic class (reference, blank and half-answered submissions in
     turn) graded by serial nbgrader and by ``tfcourse grade --workers N``,
     with a check that both gradebooks hold identical grades and comments;
-(d) each notebook kernel's peak memory (VmHWM).
+(d) each notebook kernel's peak memory (VmHWM);
+(e) how long each graded notebook waits for its kernel (start, imports and
+    the grading guard) before its first cell: under plain nbgrader, and
+    under ``tfcourse grade`` with a spare kernel (``autograder.kernel_pool``)
+    or one started on demand.
 
-``--short`` runs notebook 01 with two students, and grades the single
+``--short`` runs notebook 01 with three students, and grades the single
 submission with one worker only: every figure is there, none of them
 meaningful. The test suite runs the short mode on a tiny notebook
 without TensorFlow (``solutions=tests/fixtures``).
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,6 +40,8 @@ from autograder.grading import grade
 from autograder.paths import SOLUTIONS, assignments, resolve_assignment
 from autograder.gradebook import open_api
 from helpers.quiet import QUIET_ENV
+
+_KERNEL_READY = re.compile(r"Kernel ready in ([0-9.]+) s")
 
 
 @dataclass
@@ -89,26 +96,34 @@ def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, d
     return root
 
 
-def time_nbgrader(root: Path, chosen: list[str], solutions: Path) -> float:
-    """Seconds for plain ``nbgrader autograde A`` run once per assignment, one after another."""
+@dataclass
+class GradingTiming:
+    seconds: float
+    kernel_waits: list[tuple[float, float]]  # per notebook: (seconds before the first cell, spare's head start)
+
+
+def time_nbgrader(root: Path, chosen: list[str], solutions: Path) -> GradingTiming:
+    """Plain ``nbgrader autograde A`` run once per assignment, one after another."""
     env = {**os.environ, "MPLBACKEND": "Agg"}
     started = time.perf_counter()
+    waits = []
     for assignment in chosen:
         done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
                                f"--CourseDirectory.source_directory={solutions}"],
                               cwd=root, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"nbgrader autograde {assignment} failed: {done.stderr[-500:]}")
-    return time.perf_counter() - started
+        waits += [(float(x), 0.0) for x in _KERNEL_READY.findall(done.stderr)]
+    return GradingTiming(time.perf_counter() - started, waits)
 
 
-def time_tfcourse(root: Path, workers: int) -> float:
+def time_tfcourse(root: Path, workers: int) -> GradingTiming:
     started = time.perf_counter()
     outcomes = grade("all", root, workers=workers, force=True)
     failed = [f"{o.student}/{o.assignment}: {o.detail}" for o in outcomes if not o.graded]
     if failed:
         raise RuntimeError(f"tfcourse grade failed: {failed}")
-    return time.perf_counter() - started
+    return GradingTiming(time.perf_counter() - started, [k for o in outcomes for k in o.kernel_starts])
 
 
 def _dump(root: Path) -> dict:
@@ -131,7 +146,7 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     """Run the benchmark; return its Markdown tables.
 
     Args:
-        short: The first notebook and two students only. Defaults to ``False``.
+        short: The first notebook and three students only. Defaults to ``False``.
         notebooks: ``"all"`` or comma-separated numbers. Defaults to ``"all"``.
         class_size: Synthetic students for (c); 0 leaves (c) out. Defaults to 12.
         workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
@@ -146,7 +161,7 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     else:
         chosen = sorted(p.name for p in Path(solutions).iterdir() if (p / f"{p.name}.ipynb").is_file())
     if short:
-        chosen, class_size = chosen[:1], 2
+        chosen, class_size = chosen[:1], 3  # three tasks on two workers: the last one gets a spare kernel
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.update(QUIET_ENV)
     before = machine()
@@ -160,20 +175,21 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
         one = {"student": {a: subs[a]["reference"] for a in chosen}}
         kinds = ("reference", "blank", "partial")
         klass = {f"s{i:02d}": {a: subs[a][kinds[i % 3]] for a in chosen} for i in range(class_size)}
-        one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one, solutions), chosen,
-                                     solutions)
-        one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one, solutions), 1)
-        one_parallel = None if short else time_tfcourse(
-            _course_root(base, "one-parallel", chosen, one, solutions), workers)
-        class_nbgrader = class_parallel = identical = None
+        grading = Grading(chosen, workers)
+        grading.one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one, solutions), chosen,
+                                             solutions)
+        grading.one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one, solutions), 1)
+        if not short:
+            grading.one_parallel = time_tfcourse(_course_root(base, "one-parallel", chosen, one, solutions), workers)
         if class_size:
             serial_root = _course_root(base, "class-nbgrader", chosen, klass, solutions)
-            class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
+            grading.class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
             parallel_root = _course_root(base, "class-tfcourse", chosen, klass, solutions)
-            class_parallel = time_tfcourse(parallel_root, workers)
-            identical = _dump(serial_root) == _dump(parallel_root)
-    return _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
-                   class_nbgrader, class_parallel, identical, before, machine())
+            grading.class_parallel = time_tfcourse(parallel_root, workers)
+            grading.class_size = class_size
+            grading.identical = _dump(serial_root) == _dump(parallel_root)
+    lines = _notebook_table(timings, before, machine())
+    return "\n".join([*lines, "", *grading.table(sum(t.startup + t.rest for t in timings))])
 
 
 def _notebook_table(timings: list[NotebookTiming], before: str, after: str) -> list[str]:
@@ -192,32 +208,60 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str) -> l
     return lines
 
 
-def _tables(timings, chosen, class_size, workers, one_nbgrader, one_serial, one_parallel,
-            class_nbgrader, class_parallel, identical, before, after) -> str:
-    execution = sum(t.startup + t.rest for t in timings)
-    lines = _notebook_table(timings, before, after)
-    n = len(chosen)
-    lines += [
-        "",
-        "| grading | plain nbgrader, serial (s) | tfcourse grade (s) | speed-up |",
-        "|---|---|---|---|",
-        f"| one submission, {n} notebook(s), --workers 1 | {one_nbgrader:.1f} | {one_serial:.1f} | "
-        f"{one_nbgrader / one_serial:.2f}x |",
-        *([] if one_parallel is None else [
-            f"| one submission, {n} notebook(s), --workers {workers} | {one_nbgrader:.1f} | "
-            f"{one_parallel:.1f} | {one_nbgrader / one_parallel:.2f}x |"]),
-        *([] if not class_size else [
-            f"| class of {class_size} x {n} notebook(s), --workers {workers} | {class_nbgrader:.1f} | "
-            f"{class_parallel:.1f} | {class_nbgrader / class_parallel:.2f}x |"]),
-        "",
-        "| check | value |",
-        "|---|---|",
-        f"| grading overhead over plain execution, serial tfcourse | "
-        f"{100 * (one_serial / execution - 1):.0f}% |",
-        f"| grading overhead over plain execution, serial nbgrader | "
-        f"{100 * (one_nbgrader / execution - 1):.0f}% |",
-        *([] if identical is None else [
-            f"| class gradebooks identical (nbgrader vs tfcourse --workers {workers}) | "
-            f"{'yes' if identical else 'NO'} |"]),
-    ]
-    return "\n".join(lines)
+@dataclass
+class Grading:
+    """(b), (c) and (e): the grading runs of one benchmark."""
+
+    chosen: list[str]
+    workers: int
+    one_nbgrader: GradingTiming | None = None
+    one_serial: GradingTiming | None = None
+    one_parallel: GradingTiming | None = None
+    class_size: int = 0
+    class_nbgrader: GradingTiming | None = None
+    class_parallel: GradingTiming | None = None
+    identical: bool | None = None
+
+    def _row(self, label: str, nbgrader: GradingTiming, tfcourse: GradingTiming) -> str:
+        return (f"| {label} | {nbgrader.seconds:.1f} | {tfcourse.seconds:.1f} | "
+                f"{nbgrader.seconds / tfcourse.seconds:.2f}x |")
+
+    def table(self, execution: float) -> list[str]:
+        """The grading table and the checks, in Markdown; ``execution`` is (a)'s total run time."""
+        n, w = len(self.chosen), self.workers
+        lines = ["| grading | plain nbgrader, serial (s) | tfcourse grade (s) | speed-up |", "|---|---|---|---|",
+                 self._row(f"one submission, {n} notebook(s), --workers 1", self.one_nbgrader, self.one_serial)]
+        if self.one_parallel:
+            lines.append(self._row(f"one submission, {n} notebook(s), --workers {w}", self.one_nbgrader,
+                                   self.one_parallel))
+        if self.class_size:
+            lines.append(self._row(f"class of {self.class_size} x {n} notebook(s), --workers {w}",
+                                   self.class_nbgrader, self.class_parallel))
+        lines += [
+            "", "| check | value |", "|---|---|",
+            f"| grading overhead over plain execution, serial tfcourse | "
+            f"{100 * (self.one_serial.seconds / execution - 1):.0f}% |",
+            f"| grading overhead over plain execution, serial nbgrader | "
+            f"{100 * (self.one_nbgrader.seconds / execution - 1):.0f}% |",
+            *self._kernel_waits(),
+        ]
+        if self.identical is not None:
+            lines.append(f"| class gradebooks identical (nbgrader vs tfcourse --workers {w}) | "
+                         f"{'yes' if self.identical else 'NO'} |")
+        return lines
+
+    def _kernel_waits(self) -> list[str]:
+        """(e): seconds from asking for a kernel to the first cell, per graded notebook, by how it started."""
+        runs = [r for r in (self.one_nbgrader, self.class_nbgrader) if r]
+        cold = [s for r in runs for s, _ in r.kernel_waits]
+        ours = [k for r in (self.one_serial, self.one_parallel, self.class_parallel) if r for k in r.kernel_waits]
+        spare = [s for s, head_start in ours if head_start > 0]
+        on_demand = [s for s, head_start in ours if head_start == 0]
+        rows = []
+        for label, waits in (("plain nbgrader", cold), ("tfcourse grade, spare kernel", spare),
+                             ("tfcourse grade, started on demand", on_demand)):
+            if waits:
+                rows.append(f"| kernel wait before the first cell (s), {label}: mean of {len(waits)} | "
+                            f"{sum(waits) / len(waits):.2f} |")
+                rows.append(f"| kernel wait before the first cell (s), {label}: max | {max(waits):.2f} |")
+        return rows

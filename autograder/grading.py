@@ -60,6 +60,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
+    #: Per notebook: (seconds waited for the kernel before the first cell, head start of a spare kernel or 0).
+    kernel_starts: list[tuple[float, float]] = field(default_factory=list)
 
 
 def default_workers() -> int:
@@ -146,8 +148,8 @@ class Grader:
         """Merge a worker's result into the real gradebook and course root."""
         assignment, student = task["assignment"], task["student"]
         text = reply.get("log", "") + "\n" + reply.get("error", "")
-        outcome = Outcome(assignment, student, bool(reply["success"]),
-                          problems=problems_in(text), seconds=seconds)
+        outcome = Outcome(assignment, student, bool(reply["success"]), problems=problems_in(text),
+                          seconds=seconds, kernel_starts=[tuple(k) for k in reply.get("kernel_starts", [])])
         if reply.get("crashed"):
             outcome.problems.append("worker crashed")
         if not outcome.graded:

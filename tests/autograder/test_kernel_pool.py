@@ -166,10 +166,13 @@ def test_a_spare_cannot_be_given_an_order_through_proc(tmp_path):
 def test_a_killed_or_stopped_spare_does_not_cost_the_next_notebook(tmp_path):
     """Is a spare that was killed replaced by a kernel started on demand, and a stopped one woken up?"""
     pool = KernelPool()
+    started = []
     try:
         killed, (wrapper, kernel, launch) = _spare(pool, tmp_path)
+        started.append(killed.process)
         stopped = pool._launch(json.dumps([wrapper, kernel, launch], sort_keys=True, default=str),
                                wrapper, kernel, launch)
+        started.append(stopped.process)
         killed.key = stopped.key
         os.killpg(killed.process.pid, signal.SIGKILL)
         killed.process.wait()
@@ -180,6 +183,11 @@ def test_a_killed_or_stopped_spare_does_not_cost_the_next_notebook(tmp_path):
         assert taken.process.wait(timeout=60) == 0  # `ipykernel --version` ran: the stopped spare was woken
     finally:
         pool.close()
+        for process in started:  # a taken spare is no longer the pool's to end
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def test_spares_exit_when_the_grader_dies(tmp_path):

@@ -188,6 +188,29 @@ _relax(checks)
 EXIT = SPAWN.format(leak=LEAK_EXIT) + "import os\nos._exit(3)\n"
 SEGFAULT = "import ctypes\nctypes.string_at(0)\n"
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
+# Reach for the spare kernel that will run the next student's notebook (autograder.kernel_pool): try to
+# give it an order of our own through its stdin, then stop it. Every spare found is attacked.
+POISON = '''import json, os, signal
+
+def _spares():
+    for pid in os.listdir("/proc"):
+        try:
+            if (pid.isdigit() and b"autograder.warm_kernel" in open(f"/proc/{pid}/cmdline", "rb").read()
+                    and os.readlink(f"/proc/{pid}/fd/0").startswith("socket:")):
+                yield int(pid)
+        except OSError:
+            pass
+
+for pid in _spares():
+    try:
+        with open(f"/proc/{pid}/fd/0", "w") as channel:
+            channel.write(json.dumps({"argv": ["--IPKernelApp.exec_lines=['checks.check = print']"], "cwd": "/"}))
+        print("order delivered to", pid)
+    except OSError as error:
+        print("order refused:", error.strerror)
+    os.kill(pid, signal.SIGSTOP)
+    print("stopped", pid)
+'''
 
 
 def run_time(name: str) -> NotebookNode:
@@ -199,8 +222,13 @@ def run_time(name: str) -> NotebookNode:
         return with_cell(submission(), SETUP, QUIET_FAILURES)
     if name == "monkeypatch":
         return with_cell(submission(answers(**WRONG)), SETUP, PATCH_BY_PARAMETER)
+    if name == "poison":
+        return with_cell(submission(answers()), SETUP, POISON)
+    if name == "poison_victim":  # graded right after "poison", on the spare that it attacked
+        return submission(answers())
     dying = {"exit": EXIT, "segfault": SEGFAULT, "stubborn": STUBBORN}[name]
     return with_cell(submission(answers()), "01_build_sequential_test", dying)
 
 
-RUN_TIME = ["transformer", "swallow", "quiet_failures", "monkeypatch", "exit", "segfault", "stubborn"]
+RUN_TIME = ["transformer", "swallow", "quiet_failures", "monkeypatch", "exit", "segfault", "stubborn", "poison",
+            "poison_victim"]
