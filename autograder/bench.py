@@ -6,16 +6,19 @@
     by plain serial ``nbgrader autograde`` and by ``tfcourse grade``;
 (c) a synthetic class (reference, blank and half-answered submissions in
     turn) graded by serial nbgrader and by ``tfcourse grade --workers N``,
-    with a check that both gradebooks hold identical grades and comments;
+    with a check that the gradebooks hold identical grades and comments;
 (d) each notebook kernel's peak memory (VmHWM);
 (e) how long each graded notebook waits for its kernel (start, imports and
-    the grading guard) before its first cell: under plain nbgrader, and
-    under ``tfcourse grade`` with a spare kernel (``autograder.kernel_pool``)
-    or one started on demand.
+    the grading guard) before its first cell: a kernel started on its own
+    (nbgrader's way), one forked from a running fork server
+    (``autograder.kernel_pool``), or one whose fork server started for it.
 
-``--short`` runs notebook 01 with three students, and grades the single
-submission with one worker only: every figure is there, none of them
-meaningful. The test suite runs the short mode on a tiny notebook
+(b) and (c) grade with plain nbgrader twice (starting a kernel per notebook,
+as nbgrader does on its own, and forking kernels with the course's
+settings) and with ``tfcourse grade``; (c) checks that all three give
+identical gradebooks. ``--short`` runs notebook 01 with two students, and
+grades the single submission with one worker only: every figure is there,
+none of them meaningful. The test suite runs the short mode on a tiny notebook
 without TensorFlow (``solutions=tests/fixtures``).
 """
 from __future__ import annotations
@@ -27,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -41,7 +44,7 @@ from autograder.paths import SOLUTIONS, assignments, resolve_assignment
 from autograder.gradebook import open_api
 from helpers.quiet import QUIET_ENV
 
-_KERNEL_READY = re.compile(r"Kernel ready in ([0-9.]+) s")
+_KERNEL_READY = re.compile(r"Kernel ready in ([0-9.]+) s \((.+?)\)")
 
 
 @dataclass
@@ -99,21 +102,25 @@ def _course_root(base: Path, name: str, chosen: list[str], students: dict[str, d
 @dataclass
 class GradingTiming:
     seconds: float
-    kernel_waits: list[tuple[float, float]]  # per notebook: (seconds before the first cell, spare's head start)
+    kernel_waits: list[tuple[float, str]]  # per notebook: (seconds before the first cell, how the kernel started)
 
 
-def time_nbgrader(root: Path, chosen: list[str], solutions: Path) -> GradingTiming:
-    """Plain ``nbgrader autograde A`` run once per assignment, one after another."""
+def time_nbgrader(root: Path, chosen: list[str], solutions: Path, fork_server: bool = True) -> GradingTiming:
+    """Plain ``nbgrader autograde A`` run once per assignment, one after another.
+
+    With ``fork_server=False`` nbgrader starts every kernel on its own, as it does without this course.
+    """
     env = {**os.environ, "MPLBACKEND": "Agg"}
     started = time.perf_counter()
     waits = []
     for assignment in chosen:
         done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
-                               f"--CourseDirectory.source_directory={solutions}"],
+                               f"--CourseDirectory.source_directory={solutions}",
+                               f"--SandboxedKernelManager.fork_server={fork_server}"],
                               cwd=root, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"nbgrader autograde {assignment} failed: {done.stderr[-500:]}")
-        waits += [(float(x), 0.0) for x in _KERNEL_READY.findall(done.stderr)]
+        waits += [(float(s), origin) for s, origin in _KERNEL_READY.findall(done.stderr)]
     return GradingTiming(time.perf_counter() - started, waits)
 
 
@@ -146,7 +153,7 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     """Run the benchmark; return its Markdown tables.
 
     Args:
-        short: The first notebook and three students only. Defaults to ``False``.
+        short: The first notebook and two students only. Defaults to ``False``.
         notebooks: ``"all"`` or comma-separated numbers. Defaults to ``"all"``.
         class_size: Synthetic students for (c); 0 leaves (c) out. Defaults to 12.
         workers: ``tfcourse grade`` workers for (b) and (c). Defaults to 2.
@@ -161,7 +168,7 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     else:
         chosen = sorted(p.name for p in Path(solutions).iterdir() if (p / f"{p.name}.ipynb").is_file())
     if short:
-        chosen, class_size = chosen[:1], 3  # three tasks on two workers: the last one gets a spare kernel
+        chosen, class_size = chosen[:1], 2
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.update(QUIET_ENV)
     before = machine()
@@ -176,18 +183,22 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
         kinds = ("reference", "blank", "partial")
         klass = {f"s{i:02d}": {a: subs[a][kinds[i % 3]] for a in chosen} for i in range(class_size)}
         grading = Grading(chosen, workers)
-        grading.one_nbgrader = time_nbgrader(_course_root(base, "one-nbgrader", chosen, one, solutions), chosen,
-                                             solutions)
-        grading.one_serial = time_tfcourse(_course_root(base, "one-serial", chosen, one, solutions), 1)
-        if not short:
-            grading.one_parallel = time_tfcourse(_course_root(base, "one-parallel", chosen, one, solutions), workers)
-        if class_size:
-            serial_root = _course_root(base, "class-nbgrader", chosen, klass, solutions)
-            grading.class_nbgrader = time_nbgrader(serial_root, chosen, solutions)
-            parallel_root = _course_root(base, "class-tfcourse", chosen, klass, solutions)
-            grading.class_parallel = time_tfcourse(parallel_root, workers)
-            grading.class_size = class_size
-            grading.identical = _dump(serial_root) == _dump(parallel_root)
+        for name, students in (("one", one), ("class", klass if class_size else {})):
+            if not students:
+                continue
+            roots = {kind: _course_root(base, f"{name}-{kind}", chosen, students, solutions)
+                     for kind in ("fresh", "forked", "tfcourse")}
+            grading.runs[name] = {
+                "fresh": time_nbgrader(roots["fresh"], chosen, solutions, fork_server=False),
+                "forked": time_nbgrader(roots["forked"], chosen, solutions),
+                "tfcourse": time_tfcourse(roots["tfcourse"], 1 if name == "one" else workers),
+            }
+            if name == "one" and not short:
+                grading.runs[name]["tfcourse N"] = time_tfcourse(
+                    _course_root(base, "one-parallel", chosen, students, solutions), workers)
+            if name == "class":
+                grading.class_size = class_size
+                grading.identical = _dump(roots["fresh"]) == _dump(roots["tfcourse"]) == _dump(roots["forked"])
     lines = _notebook_table(timings, before, machine())
     return "\n".join([*lines, "", *grading.table(sum(t.startup + t.rest for t in timings))])
 
@@ -210,58 +221,60 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str) -> l
 
 @dataclass
 class Grading:
-    """(b), (c) and (e): the grading runs of one benchmark."""
+    """(b), (c) and (e): the grading runs of one benchmark.
+
+    ``runs[name][kind]``: ``name`` is ``"one"`` (one submission) or ``"class"``;
+    ``kind`` is ``"fresh"`` (plain nbgrader, a kernel started for every
+    notebook, as nbgrader does on its own), ``"forked"`` (plain nbgrader with
+    the course's settings: kernels forked from a fork server), ``"tfcourse"``
+    (``tfcourse grade``, one worker for one submission, ``workers`` for the
+    class) and ``"tfcourse N"`` (one submission, ``workers`` workers).
+    """
 
     chosen: list[str]
     workers: int
-    one_nbgrader: GradingTiming | None = None
-    one_serial: GradingTiming | None = None
-    one_parallel: GradingTiming | None = None
+    runs: dict[str, dict[str, GradingTiming]] = field(default_factory=dict)
     class_size: int = 0
-    class_nbgrader: GradingTiming | None = None
-    class_parallel: GradingTiming | None = None
     identical: bool | None = None
-
-    def _row(self, label: str, nbgrader: GradingTiming, tfcourse: GradingTiming) -> str:
-        return (f"| {label} | {nbgrader.seconds:.1f} | {tfcourse.seconds:.1f} | "
-                f"{nbgrader.seconds / tfcourse.seconds:.2f}x |")
 
     def table(self, execution: float) -> list[str]:
         """The grading table and the checks, in Markdown; ``execution`` is (a)'s total run time."""
         n, w = len(self.chosen), self.workers
-        lines = ["| grading | plain nbgrader, serial (s) | tfcourse grade (s) | speed-up |", "|---|---|---|---|",
-                 self._row(f"one submission, {n} notebook(s), --workers 1", self.one_nbgrader, self.one_serial)]
-        if self.one_parallel:
-            lines.append(self._row(f"one submission, {n} notebook(s), --workers {w}", self.one_nbgrader,
-                                   self.one_parallel))
-        if self.class_size:
-            lines.append(self._row(f"class of {self.class_size} x {n} notebook(s), --workers {w}",
-                                   self.class_nbgrader, self.class_parallel))
-        lines += [
-            "", "| check | value |", "|---|---|",
-            f"| grading overhead over plain execution, serial tfcourse | "
-            f"{100 * (self.one_serial.seconds / execution - 1):.0f}% |",
-            f"| grading overhead over plain execution, serial nbgrader | "
-            f"{100 * (self.one_nbgrader.seconds / execution - 1):.0f}% |",
-            *self._kernel_waits(),
-        ]
+        lines = ["| grading | plain nbgrader, a kernel started per notebook (s) | plain nbgrader, kernels forked "
+                 "(course settings) (s) | tfcourse grade (s) | tfcourse speed-up over plain nbgrader |",
+                 "|---|---|---|---|---|"]
+        labels = {("one", "tfcourse"): f"one submission, {n} notebook(s), --workers 1",
+                  ("one", "tfcourse N"): f"one submission, {n} notebook(s), --workers {w}",
+                  ("class", "tfcourse"): f"class of {self.class_size} x {n} notebook(s), --workers {w}"}
+        for (name, kind), label in labels.items():
+            run = self.runs.get(name, {})
+            if kind in run:
+                fresh, forked, ours = run["fresh"].seconds, run["forked"].seconds, run[kind].seconds
+                lines.append(f"| {label} | {fresh:.1f} | {forked:.1f} | {ours:.1f} | {fresh / ours:.2f}x |")
+        one = self.runs["one"]
+        lines += ["", "| check | value |", "|---|---|"]
+        for kind, label in (("tfcourse", "tfcourse grade --workers 1"), ("fresh", "plain nbgrader, kernel per "
+                            "notebook"), ("forked", "plain nbgrader, kernels forked")):
+            lines.append(f"| grading overhead over plain execution, one submission, {label} | "
+                         f"{100 * (one[kind].seconds / execution - 1):.0f}% |")
+        lines += self._kernel_waits()
         if self.identical is not None:
-            lines.append(f"| class gradebooks identical (nbgrader vs tfcourse --workers {w}) | "
+            lines.append(f"| class gradebooks identical (plain nbgrader both ways, tfcourse --workers {w}) | "
                          f"{'yes' if self.identical else 'NO'} |")
         return lines
 
     def _kernel_waits(self) -> list[str]:
         """(e): seconds from asking for a kernel to the first cell, per graded notebook, by how it started."""
-        runs = [r for r in (self.one_nbgrader, self.class_nbgrader) if r]
-        cold = [s for r in runs for s, _ in r.kernel_waits]
-        ours = [k for r in (self.one_serial, self.one_parallel, self.class_parallel) if r for k in r.kernel_waits]
-        spare = [s for s, head_start in ours if head_start > 0]
-        on_demand = [s for s, head_start in ours if head_start == 0]
+        waits: dict[str, list[float]] = {}
+        for run in self.runs.values():
+            for timing in run.values():
+                for seconds, origin in timing.kernel_waits:
+                    waits.setdefault(origin, []).append(seconds)
         rows = []
-        for label, waits in (("plain nbgrader", cold), ("tfcourse grade, spare kernel", spare),
-                             ("tfcourse grade, started on demand", on_demand)):
-            if waits:
-                rows.append(f"| kernel wait before the first cell (s), {label}: mean of {len(waits)} | "
-                            f"{sum(waits) / len(waits):.2f} |")
-                rows.append(f"| kernel wait before the first cell (s), {label}: max | {max(waits):.2f} |")
+        for origin in ("started on its own", "forked", "forked, fork server started for it"):
+            if waits.get(origin):
+                found = waits[origin]
+                rows += [f"| kernel wait before the first cell (s), {origin}: mean of {len(found)} | "
+                         f"{sum(found) / len(found):.2f} |",
+                         f"| kernel wait before the first cell (s), {origin}: max | {max(found):.2f} |"]
         return rows

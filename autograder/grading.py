@@ -60,8 +60,8 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
-    #: Per notebook: (seconds waited for the kernel before the first cell, head start of a spare kernel or 0).
-    kernel_starts: list[tuple[float, float]] = field(default_factory=list)
+    #: Per notebook: (seconds waited for the kernel before the first cell, how the kernel started).
+    kernel_starts: list[tuple[float, str]] = field(default_factory=list)
 
 
 def default_workers() -> int:

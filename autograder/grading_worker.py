@@ -5,9 +5,9 @@ course root (its own submitted/ copy, autograded/ folder and SQLite gradebook,
 see ``autograder.merge``); the worker runs nbgrader's ``autograde`` there, with
 the course root's own nbgrader settings, and never touches the real gradebook.
 Paying Python's and nbgrader's start-up once per worker instead of once per
-submission is what makes small tasks cheap; while more tasks are queued
-(``"more": true``), the worker also keeps a spare kernel that imports
-TensorFlow for the next notebook while this one runs (``autograder.kernel_pool``).
+submission is what makes small tasks cheap, and so does its fork server
+(``autograder.kernel_pool``): TensorFlow is imported once per worker, and
+every notebook's kernel is forked from there.
 
 Protocol: one JSON task per line on stdin, one JSON reply per line on the
 original stdout. Everything nbgrader or a kernel prints goes to stderr.
@@ -32,8 +32,6 @@ def grade_one(task: dict) -> dict:
     config = load_config(Path(task["config_root"]))
     config.CourseDirectory.root = task["root"]
     config.CourseDirectory.db_url = f"sqlite:///{os.path.join(task['root'], 'gradebook.db')}"
-    # A spare kernel imports TensorFlow for the next submission while this one runs.
-    config.SandboxedKernelManager.spare_kernels = 1 if task.get("more") else 0
     STARTS.clear()
     api = NbGraderAPI(config=config)
     result = api.autograde(task["assignment"], task["student"], force=True, create=True)
@@ -42,7 +40,7 @@ def grade_one(task: dict) -> dict:
         "success": bool(result.get("success")),
         "log": result.get("log") or "",
         "error": result.get("error") or "",
-        "kernel_starts": [[start.seconds, start.head_start] for start in STARTS],
+        "kernel_starts": [[start.seconds, start.origin] for start in STARTS],
     }
 
 

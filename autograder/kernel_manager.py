@@ -1,14 +1,15 @@
-"""The kernel manager of grading runs: every kernel starts under ``python -m autograder.sandbox``.
+"""The kernel manager of grading runs: every kernel runs under ``autograder.sandbox``'s supervisor.
 
 ``SandboxedKernelManager`` wraps the kernel command in the supervisor, with the
 limits set in ``autograder/nbgrader_config.py`` (``c.SandboxedKernelManager``).
 Its provisioner, ``SandboxProvisioner``, changes two things about an IPython
 kernel's life:
 
-- **Start**: the kernel comes from ``autograder.kernel_pool``: a spare process
-  that imported TensorFlow before the notebook needed it, or, when there is
-  none, one started on the spot. Either way it is a fresh process that runs
-  this notebook only.
+- **Start**: with ``fork_server`` on (the default), the kernel and its
+  supervisor are forked from ``autograder.forkserver``, a process that
+  imported TensorFlow once for the whole grading run (``autograder.kernel_pool``).
+  It is still a fresh process that runs this notebook only. Any other kernel,
+  or any failure of the fork server, starts the kernel on its own, as before.
 - **Shutdown**: once the kernel has been asked to shut down, the supervisor gets
   SIGTERM, ends the kernel at once and kills whatever it left behind, instead
   of the grader waiting out the kernel's own clean-up (about 1.5 s with
@@ -18,7 +19,6 @@ Used by ``autograder.preprocessors.GuardedExecute``.
 """
 from __future__ import annotations
 
-import os
 import sys
 import uuid
 from pathlib import Path
@@ -26,50 +26,48 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
 from autograder.kernel_pool import POOL
 
 IPYKERNEL = ["-m", "ipykernel_launcher"]
-WARM_KERNEL = ["-m", "autograder.warm_kernel"]
 
 
-def warm_plan(command: list[str]) -> tuple[list[str], list[str], list[str]] | None:
-    """Split a sandboxed IPython kernel command into what ``KernelPool.take`` needs.
+def fork_plan(command: list[str]) -> tuple[str, list[str]] | None:
+    """The interpreter and ``ipykernel_launcher`` arguments of a sandboxed IPython kernel command.
 
     Returns:
-        ``(supervisor command without --report, warm kernel command, ipykernel
-        arguments)``, or ``None`` for a command that is not a sandboxed
-        ``python -m ipykernel_launcher`` (that one starts as it is).
+        ``(python, arguments)``, or ``None`` for a command that is not a
+        sandboxed ``python -m ipykernel_launcher`` (that one starts on its own).
     """
     if "--" not in command:
         return None
-    split = command.index("--")
-    kernel = command[split + 1:]
+    kernel = command[command.index("--") + 1:]
     if kernel[1:3] != IPYKERNEL:
         return None
-    wrapper = [arg for arg in command[:split] if not arg.startswith("--report=")]
-    return wrapper, [kernel[0], *WARM_KERNEL], kernel[3:]
+    return kernel[0], kernel[3:]
 
 
 class SandboxProvisioner(LocalProvisioner):
-    """Starts IPython kernels from the spare pool; shuts them down through their supervisor."""
+    """Forks IPython kernels from the fork server; shuts kernels down through their supervisor."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        plan = warm_plan(cmd)
-        if plan is None:
-            return await super().launch_kernel(cmd, **kwargs)
-        wrapper, kernel, argv = plan
+        km = self.parent
+        plan = fork_plan(cmd) if km.fork_server else None
         launch = LocalProvisioner._scrub_kwargs(kwargs)
         cwd = launch.pop("cwd", None)
-        km = self.parent
-        taken = POOL.take(wrapper, kernel, launch, argv, cwd and str(cwd), spares=km.spare_kernels)
-        self.process = taken.process
-        self.pid = taken.process.pid
-        self.pgid = os.getpgid(self.pid)
+        forked = None
+        if plan is not None:
+            python, argv = plan
+            request = {"argv": argv, "cwd": cwd and str(cwd), "report": km.report_path, "limits": km.limits()}
+            forked = POOL.fork(python, launch, request, km.fork_server_idle_seconds)
+        if forked is None:
+            km.kernel_origin = "started on its own"
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process, warm = forked
+        self.pid = self.pgid = self.process.pid  # the supervisor leads its own session
         self.cwd = cwd or Path.cwd()
-        km.report_path = taken.report
-        km.head_start = taken.head_start
+        km.kernel_origin = "forked" if warm else "forked, fork server started for it"
         return self.connection_info
 
     async def shutdown_requested(self, restart: bool = False) -> None:
@@ -79,17 +77,24 @@ class SandboxProvisioner(LocalProvisioner):
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run under ``python -m autograder.sandbox``."""
+    """A kernel manager whose kernels run under ``autograder.sandbox``'s supervisor."""
 
     memory_mb = Integer(6144, help="Address-space limit of a grading kernel, in MiB (0: none).").tag(config=True)
     cpu_seconds = Integer(1800, help="CPU-time limit of a grading kernel, in seconds (0: none).").tag(config=True)
     file_mb = Integer(512, help="Largest file a grading kernel may write, in MiB (0: none).").tag(config=True)
-    spare_kernels = Integer(
-        0, help="Kernels to start ahead, each importing TensorFlow while the current notebook runs "
-                "(tfcourse grade sets 1 while more submissions are queued)."
+    fork_server = Bool(
+        True, help="Fork each IPython kernel from a process that imported TensorFlow once (autograder.forkserver) "
+                   "instead of starting Python and importing TensorFlow for every notebook."
+    ).tag(config=True)
+    fork_server_idle_seconds = Float(
+        600.0, help="A fork server with no kernel to fork for this long exits (the next notebook starts another)."
     ).tag(config=True)
     report_path = Unicode("", help="Where the supervisor writes how the kernel ended.")
-    head_start = Float(0.0, help="Seconds the kernel process had been running before this notebook took it.")
+    kernel_origin = Unicode("", help="How the last kernel started: forked, or started on its own.")
+
+    def limits(self) -> dict[str, int]:
+        """The supervisor's limits (``autograder.sandbox.set_limits``)."""
+        return {"memory_mb": self.memory_mb, "cpu_seconds": self.cpu_seconds, "file_mb": self.file_mb}
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:

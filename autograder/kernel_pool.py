@@ -1,20 +1,20 @@
-"""Spare grading kernels: started, with TensorFlow imported, before a notebook needs one.
+"""The grader's side of ``autograder.forkserver``: kernels forked from a warm process.
 
-Starting Python and importing TensorFlow costs a grading kernel about 4 s
-before the notebook's first cell, and nbgrader pays it for every notebook.
-When ``c.SandboxedKernelManager.spare_kernels`` is 1 (``tfcourse grade`` sets
-it while more submissions are queued), taking a kernel for one notebook also
-starts the next one's: an ``autograder.warm_kernel`` process under the same
-sandbox, limits, command and environment, which imports TensorFlow while the
-current notebook runs and then waits for its order.
+A grading process (a ``tfcourse grade`` worker, or one ``nbgrader autograde``
+run) starts one fork server per kernel command and environment, the first
+time a notebook needs a kernel, and asks it for a kernel for every notebook:
+about 0.4 s instead of about 4 s, and none of the CPU time of importing
+TensorFlow again. The kernel is a fresh process under its own supervisor
+(``autograder.sandbox``), with the same limits, environment and view of the
+world as a kernel started on its own (``tests/autograder/test_kernel_pool.py``
+compares them).
 
-What stays the same as a cold start: every notebook runs in a fresh process
-that has run nothing but our imports, under ``autograder.sandbox``. A spare
-has no kernel sockets and no connection file until it is taken; its only
-channel is a socket pair that the grader holds. A spare that died, or was
-started for another command or environment, is discarded and a kernel is
-started on the spot. Spares get end of file and exit when this process
-closes the pool or dies.
+The supervisor is the fork server's child, not ours, so it is handed out as a
+``ForkedProcess``: a ``subprocess.Popen`` look-alike around a pidfd. When the
+server is gone (killed by another notebook's code, say), the next notebook
+gets a new one; when it cannot answer, ``fork`` returns ``None`` and the
+caller starts the kernel on its own. The servers get end of file, and exit,
+when this process closes the pool or dies.
 
 Used by ``autograder.kernel_manager.SandboxProvisioner``.
 """
@@ -24,70 +24,109 @@ import atexit
 import itertools
 import json
 import os
+import select
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from subprocess import Popen
 from typing import Any
 
 from jupyter_client.launcher import launch_kernel
 
+#: How long to wait for the server's answer before starting the kernel on its own.
+ANSWER_SECONDS = 120.0
+
+
+class ForkedProcess:
+    """A ``Popen``-like handle on a process that is not our child, through a pidfd.
+
+    Its exit status is not ours to collect: ``returncode`` is 0 once it has
+    ended (the supervisor's report says how its kernel ended).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, pidfd: int):
+        self.pid = pid
+        self._pidfd = pidfd
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"process {self.pid}", timeout)
+            self._ended()
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            signal.pidfd_send_signal(self._pidfd, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def _ended(self) -> None:
+        self.returncode = 0
+        os.close(self._pidfd)
+
 
 @dataclass
-class Spare:
-    """One kernel process waiting for its order."""
+class ForkServer:
+    """One ``autograder.forkserver`` process and our end of its request socket."""
 
-    key: str
-    process: Popen
+    process: subprocess.Popen
     control: socket.socket
-    report: str
-    launched: float
 
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def order(self, argv: list[str], cwd: str | None) -> bool:
-        """Tell the process to become the kernel for ``argv`` in ``cwd``; ``False`` if it is gone."""
+    def fork(self, request: dict) -> ForkedProcess | None:
+        """A supervised kernel for ``request``, or ``None`` when the server cannot give one."""
         try:
-            # A spare that another notebook's code stopped (SIGSTOP) would never start.
-            os.killpg(self.process.pid, signal.SIGCONT)
-            self.control.sendall((json.dumps({"argv": argv, "cwd": cwd}) + "\n").encode())
-            return self.alive()
+            os.kill(self.process.pid, signal.SIGCONT)  # another notebook's code may have stopped it
+            self.control.settimeout(ANSWER_SECONDS)
+            self.control.sendall((json.dumps(request) + "\n").encode())
+            message, fds, _, _ = socket.recv_fds(self.control, 65536, 1)
         except OSError:
-            return False
-        finally:
-            self.control.close()
+            return None
+        answer = json.loads(message or b"{}")
+        if "pid" not in answer or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            return None
+        return ForkedProcess(answer["pid"], fds[0])
 
-    def discard(self) -> None:
-        """End the process: end of file for the kernel, SIGTERM for its supervisor (which cleans up)."""
-        self.control.close()
-        if self.alive():
-            self.process.terminate()
-
-
-@dataclass
-class Taken:
-    """A started kernel handed out by ``KernelPool.take``."""
-
-    process: Popen
-    report: str
-    head_start: float  # seconds it had been running before it was needed (0: started on demand)
+    def close(self) -> None:
+        self.control.close()  # end of file: the server exits
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class KernelPool:
-    """The spare kernels of this process, by the command and environment they were started with."""
+    """This process's fork server, for the interpreter and environment its kernels get.
+
+    Kernels that need another interpreter or environment get a new server, and the old one ends.
+    """
 
     def __init__(self) -> None:
-        self.spares: list[Spare] = []
+        self.servers: dict[str, ForkServer] = {}
         self._folder: Path | None = None
         self._numbers = itertools.count(1)
 
     def folder(self) -> Path:
-        """A private folder for the supervisors' reports, and the spares' working folder."""
+        """A private folder for the supervisors' reports, and the servers' working folder."""
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="tfcourse-kernels-"))
             atexit.register(self.close)
@@ -97,62 +136,52 @@ class KernelPool:
         """A fresh path for one kernel supervisor's report."""
         return str(self.folder() / f"kernel-{next(self._numbers)}.json")
 
-    def take(self, wrapper: list[str], kernel: list[str], launch: dict[str, Any],
-             argv: list[str], cwd: str | None, spares: int = 0) -> Taken:
-        """A kernel for one notebook, started as ``wrapper --report=... -- kernel``, then ordered to run ``argv``.
+    def fork(self, python: str, launch: dict[str, Any], request: dict,
+             idle_seconds: float = 600.0) -> tuple[ForkedProcess, bool] | None:
+        """A kernel forked for ``request``, and whether its server was already running.
 
         Args:
-            wrapper: The supervisor's command, without ``--report``.
-            kernel: The command of ``autograder.warm_kernel``.
+            python: The kernel's interpreter.
             launch: Keyword arguments for ``jupyter_client.launcher.launch_kernel`` (``env``, ...).
-            argv: ``ipykernel_launcher``'s arguments (``-f CONNECTION_FILE``).
-            cwd: The notebook's folder.
-            spares: How many spares to keep started for later notebooks. Defaults to 0.
-        """
-        key = json.dumps([wrapper, kernel, launch], sort_keys=True, default=str)
-        taken = None
-        for spare in list(self.spares):
-            if spare.key != key or not spare.alive():
-                self.spares.remove(spare)
-                spare.discard()
-            elif taken is None:
-                self.spares.remove(spare)
-                if spare.order(argv, cwd):
-                    taken = Taken(spare.process, spare.report, time.monotonic() - spare.launched)
-                else:
-                    spare.discard()
-        if taken is None:
-            spare = self._launch(key, wrapper, kernel, launch)
-            if not spare.order(argv, cwd):
-                raise RuntimeError(f"the grading kernel exited at once (exit status {spare.process.poll()})")
-            taken = Taken(spare.process, spare.report, 0.0)
-        while len(self.spares) < spares:
-            self.spares.append(self._launch(key, wrapper, kernel, launch))
-        return taken
+            request: What the kernel needs: ``argv`` (``ipykernel_launcher``'s
+                arguments), ``cwd``, ``report`` and ``limits`` (``autograder.sandbox``).
+            idle_seconds: A new server exits after this long without a request. Defaults to 600.
 
-    def _launch(self, key: str, wrapper: list[str], kernel: list[str], launch: dict[str, Any]) -> Spare:
-        report = self.report_path()
+        Returns:
+            ``None`` when no server could fork it: start the kernel on its own.
+        """
+        key = json.dumps([python, launch], sort_keys=True, default=str)
+        for other in [k for k in self.servers if k != key]:  # a grading run uses one kernel environment
+            self.servers.pop(other).close()
+        server = self.servers.get(key)
+        warm = server is not None and server.process.poll() is None
+        if not warm:
+            if server is not None:
+                server.close()
+            server = self.servers[key] = self._start(python, launch, idle_seconds)
+        forked = server.fork(request)
+        if forked is None:  # the server died or hung: the next notebook gets a new one
+            self.servers.pop(key).close()
+            return None
+        return forked, warm
+
+    def _start(self, python: str, launch: dict[str, Any], idle_seconds: float) -> ForkServer:
         ours, theirs = socket.socketpair()
         try:
-            process = launch_kernel([*wrapper, f"--report={report}", "--", *kernel], stdin=theirs.fileno(),
-                                    cwd=str(self.folder()), **launch)
+            process = launch_kernel([python, "-m", "autograder.forkserver", f"--idle-seconds={idle_seconds}"],
+                                    stdin=theirs.fileno(), cwd=str(self.folder()), **launch)
         except Exception:
             ours.close()
             raise
         finally:
             theirs.close()
-        return Spare(key, process, ours, report, time.monotonic())
+        return ForkServer(process, ours)
 
     def close(self) -> None:
-        """Discard every spare and remove the private folder."""
-        for spare in self.spares:
-            spare.discard()
-        for spare in self.spares:
-            try:
-                spare.process.wait(timeout=5)
-            except Exception:  # a supervisor that ignores SIGTERM is killed
-                spare.process.kill()
-        self.spares.clear()
+        """End every server and remove the private folder."""
+        for server in self.servers.values():
+            server.close()
+        self.servers.clear()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

@@ -88,7 +88,7 @@ def run_tasks(tasks: Iterable[dict], workers: int, log_dir: Path) -> Iterator[di
                     task = todo.get_nowait()
                 except queue.Empty:
                     return
-                done.put(worker.run({**task, "more": not todo.empty()}))
+                done.put(worker.run(task))
         finally:
             worker.close()
 

@@ -27,8 +27,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
 MIB = 1024 * 1024
 
 
@@ -42,6 +44,18 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
         if value > 0:
             resource.setrlimit(name, (value, value + grace))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def set_dumpable(dumpable: bool) -> bool:
+    """Allow or forbid other processes of this user to ptrace this one or read its ``/proc`` files.
+
+    Root keeps access either way. ``False`` where that is not possible (not Linux).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_DUMPABLE, int(dumpable), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def become_subreaper() -> bool:
@@ -111,20 +125,23 @@ def describe(status: int, peak_mb: float, limits: dict) -> str:
 
 def supervise(command: list[str], report: Path | None, limits: dict) -> int:
     """Run ``command`` under the limits, clean up its process tree, and report how it ended."""
+    return supervise_started(lambda: subprocess.Popen(command).pid, report, limits)
+
+
+def supervise_started(start: Callable[[], int], report: Path | None, limits: dict) -> int:
+    """Like ``supervise``, for a kernel that ``start()`` starts (or forks) and returns the pid of.
+
+    Used by ``autograder.forkserver`` for kernels forked from a warm process.
+    """
     set_limits(**limits)
     become_subreaper()
-    kernel = subprocess.Popen(command)
-    # Only the kernel keeps stdin (a spare's order socket, see autograder.kernel_pool), so
-    # an order to a spare whose kernel is gone fails at once.
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
+    kernel = start()
     # The kernel gets SIGINT (interrupt) from the process group; the supervisor stays.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: kernel.terminate())
+    signal.signal(signal.SIGTERM, lambda *_: _signal(kernel, signal.SIGTERM))
     while True:
         try:
-            _, wait_status, usage = os.wait4(kernel.pid, 0)
+            _, wait_status, usage = os.wait4(kernel, 0)
             break
         except InterruptedError:
             continue
@@ -137,6 +154,13 @@ def supervise(command: list[str], report: Path | None, limits: dict) -> int:
             "reason": describe(status, peak_mb, limits),
         }))
     return status if status >= 0 else 128 - status
+
+
+def _signal(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:

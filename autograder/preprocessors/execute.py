@@ -5,9 +5,8 @@
 - **Flagged notebooks are not run.** The static scan already holds them at zero.
 - **Sandboxed kernel.** Each notebook gets a fresh kernel under
   ``autograder.sandbox``: memory, CPU-time and file-size limits, and every
-  process it started is killed when it ends. With spare kernels on
-  (``autograder.kernel_pool``) that process was started, and TensorFlow
-  imported, while the previous notebook ran.
+  process it started is killed when it ends. It is forked from a process
+  that imported TensorFlow once for the whole run (``autograder.forkserver``).
 - **Tests must finish.** Each test cell gets one more line, with a fresh random
   nonce, that calls ``autograder.kernel_guard.finish``. A test cell whose
   output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
@@ -52,7 +51,7 @@ class KernelStart:
     """How long one notebook waited for its kernel to be ready for the first cell (imports included)."""
 
     seconds: float
-    head_start: float  # how long a spare kernel had been running before it was taken (0: started on demand)
+    origin: str  # "forked", "forked, fork server started for it" or "started on its own"
 
 
 #: The kernel starts of this process, in order (a grading worker reports and clears them per task).
@@ -165,10 +164,9 @@ class GuardedExecute(Execute):
 
     def _record_start(self, seconds: float) -> None:
         """Log how long the notebook waited for its kernel, and keep it for ``tfcourse bench``."""
-        head_start = getattr(self.km, "head_start", 0.0)
-        STARTS.append(KernelStart(seconds, head_start))
-        self.log.info("Kernel ready in %.2f s (%s)", seconds,
-                      f"a spare started {head_start:.1f} s earlier" if head_start else "started on demand")
+        origin = getattr(self.km, "kernel_origin", "") or "started on its own"
+        STARTS.append(KernelStart(seconds, origin))
+        self.log.info("Kernel ready in %.2f s (%s)", seconds, origin)
 
     def _judge(self, nb: NotebookNode, stopped: tuple[int, str] | None) -> None:
         if stopped is not None:

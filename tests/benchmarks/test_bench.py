@@ -12,7 +12,7 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?(x|%)?( \(max\))?$")
 
 def test_short_benchmark_prints_every_figure():
     """Does the short benchmark (on the tiny notebook) print the machine and tables whose every cell holds a figure,
-    kernel waits included (the third student's kernel is a spare)?"""
+    with kernel waits for kernels started on their own, forked, and forked by a fork server started for them?"""
     out = run_bench(short=True, solutions=FIXTURES)
     assert out.startswith("Machine: ") and "cores" in out.splitlines()[0]
     rows = [[cell.strip() for cell in line.strip("|").split("|")]
@@ -22,11 +22,13 @@ def test_short_benchmark_prints_every_figure():
     data = [r for r in rows if r not in headers]
     labels = [r[0] for r in data]
     assert labels[:2] == [TINY, "all 1"]
-    assert [label.split(",")[0] for label in labels[2:4]] == ["one submission", "class of 3 x 1 notebook(s)"]
+    assert [label.split(",")[0] for label in labels[2:4]] == ["one submission", "class of 2 x 1 notebook(s)"]
+    overheads = [label for label in labels if label.startswith("grading overhead")]
     waits = [label for label in labels if label.startswith("kernel wait before the first cell")]
-    for how in ("plain nbgrader", "tfcourse grade, spare kernel", "tfcourse grade, started on demand"):
-        assert sum(how in label for label in waits) == 2, (how, waits)  # its mean and its max
-    assert len(labels) == 4 + 2 + len(waits) + 1
+    assert len(overheads) == 3
+    for origin in ("started on its own", "forked", "forked, fork server started for it"):
+        assert sum(label.split("(s), ")[1].startswith(origin + ":") for label in waits) == 2, (origin, waits)
+    assert len(labels) == 4 + len(overheads) + len(waits) + 1
     for row in data:
         for cell in row[1:]:
             assert cell == "yes" or NUMBER.match(cell), f"not a figure: {cell!r} in {row}"

@@ -44,10 +44,10 @@ FULL = {
     **{name: s.static(name) for name in s.STATIC},
 }
 # Short timeouts keep the run quick; the legitimate cells of notebook 01 need a few seconds each.
-# Spare kernels on: every hostile notebook runs while the next student's kernel waits beside it.
-FULL_ARGS = ["--Execute.timeout=20", "--SandboxedKernelManager.memory_mb=4096",
-             "--SandboxedKernelManager.spare_kernels=1"]
-RUNTIME_ARGS = ["--Execute.timeout=15", "--ScanStudentCode.enabled=False", "--SandboxedKernelManager.spare_kernels=1"]
+# Kernels are forked (the course's default): every hostile notebook runs beside the fork server that
+# forks the next student's kernel.
+FULL_ARGS = ["--Execute.timeout=20", "--SandboxedKernelManager.memory_mb=4096"]
+RUNTIME_ARGS = ["--Execute.timeout=15", "--ScanStudentCode.enabled=False"]
 
 
 def _grade(root: Path, submissions: dict, files: dict[str, tuple[str, str]], args: list[str]) -> Run:

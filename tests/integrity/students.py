@@ -188,26 +188,33 @@ _relax(checks)
 EXIT = SPAWN.format(leak=LEAK_EXIT) + "import os\nos._exit(3)\n"
 SEGFAULT = "import ctypes\nctypes.string_at(0)\n"
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
-# Reach for the spare kernel that will run the next student's notebook (autograder.kernel_pool): try to
-# give it an order of our own through its stdin, then stop it. Every spare found is attacked.
+# Reach for the fork server that will fork the next student's kernel (autograder.forkserver): try to send it a
+# request of our own through its sockets, then stop it. Every fork server found (not its kernels) is attacked.
 POISON = '''import json, os, signal
 
-def _spares():
-    for pid in os.listdir("/proc"):
-        try:
-            if (pid.isdigit() and b"autograder.warm_kernel" in open(f"/proc/{pid}/cmdline", "rb").read()
-                    and os.readlink(f"/proc/{pid}/fd/0").startswith("socket:")):
-                yield int(pid)
-        except OSError:
-            pass
-
-for pid in _spares():
+def _cmdline(pid):
     try:
-        with open(f"/proc/{pid}/fd/0", "w") as channel:
-            channel.write(json.dumps({"argv": ["--IPKernelApp.exec_lines=['checks.check = print']"], "cwd": "/"}))
-        print("order delivered to", pid)
-    except OSError as error:
-        print("order refused:", error.strerror)
+        return open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return b""
+
+def _servers():
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        status = open(f"/proc/{pid}/status").read() if os.path.exists(f"/proc/{pid}/status") else ""
+        parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0")
+        if b"autograder.forkserver" in _cmdline(pid) and b"autograder.forkserver" not in _cmdline(parent):
+            yield int(pid)
+
+for pid in _servers():
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
+            continue  # stdin is /dev/null; stdout and stderr are the grader's log, as any kernel's are
+        try:
+            with open(f"/proc/{pid}/fd/{fd}", "w") as channel:
+                channel.write(json.dumps({"argv": ["--IPKernelApp.exec_lines=['checks.check = print']"]}) + "\\n")
+            print("request delivered to", pid, "through fd", fd)
+        except OSError as error:
+            print("request refused:", error.strerror)
     os.kill(pid, signal.SIGSTOP)
     print("stopped", pid)
 '''
@@ -224,7 +231,7 @@ def run_time(name: str) -> NotebookNode:
         return with_cell(submission(answers(**WRONG)), SETUP, PATCH_BY_PARAMETER)
     if name == "poison":
         return with_cell(submission(answers()), SETUP, POISON)
-    if name == "poison_victim":  # graded right after "poison", on the spare that it attacked
+    if name == "poison_victim":  # graded right after "poison", by the fork server that it attacked
         return submission(answers())
     dying = {"exit": EXIT, "segfault": SEGFAULT, "stubborn": STUBBORN}[name]
     return with_cell(submission(answers()), "01_build_sequential_test", dying)

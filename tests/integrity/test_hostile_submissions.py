@@ -227,12 +227,12 @@ def test_processes_left_running_are_killed(runs):
     assert not leaks, leaks
 
 
-def test_a_notebook_cannot_reach_the_next_students_spare_kernel(runs):
-    """Can a notebook neither give the spare kernel (that will run the next student) an order nor stall it?"""
+def test_a_notebook_cannot_reach_the_fork_server_of_the_next_student(runs):
+    """Can a notebook neither send the fork server (that forks the next student's kernel) a request of its own,
+    through /proc, nor stall it?"""
     run = runs["runtime"]
     said = _text(run.notebook("poison").cells[s.SETUP + 1])
-    assert "order refused" in said and "stopped" in said, said
-    assert "order delivered" not in said, said
+    assert "request refused" in said and "stopped" in said, said
+    assert "request delivered" not in said, said
     assert _graded(run, "poison_victim").score == 8, run.grades["poison_victim"].cells
-    assert "Kernel ready in" in run.done.stderr and "a spare started" in run.done.stderr
-
+    assert "Kernel ready in" in run.done.stderr and "(forked)" in run.done.stderr
