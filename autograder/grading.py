@@ -128,6 +128,7 @@ class Grader:
         if assignment not in self.templates:
             path = self.scratch / "templates" / f"{assignment}.db"
             path.parent.mkdir(parents=True, exist_ok=True)
+            merge.create_like(self.gb, path)
             with Gradebook(f"sqlite:///{path}", self.gb.course_id) as target:
                 merge.copy_assignment(self.gb, target, assignment)
             self.templates[assignment] = path
