@@ -91,13 +91,14 @@ def kill_descendants(rounds: int = 50) -> int:
                 killed += 1
             except ProcessLookupError:
                 pass
-        _reap()
+        reap_children()
         time.sleep(0.02)
-    _reap()
+    reap_children()
     return killed
 
 
-def _reap() -> None:
+def reap_children() -> None:
+    """Collect every child of this process that has ended, without waiting for the others."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
