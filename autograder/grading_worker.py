@@ -26,7 +26,6 @@ def grade_one(task: dict) -> dict:
     from nbgrader.apps import NbGraderAPI
 
     from autograder.gradebook import load_config
-
     from autograder.preprocessors.execute import STARTS
 
     config = load_config(Path(task["config_root"]))

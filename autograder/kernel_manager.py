@@ -59,7 +59,7 @@ class SandboxProvisioner(LocalProvisioner):
         forked = None
         if plan is not None:
             python, argv = plan
-            request = {"argv": argv, "cwd": cwd and str(cwd), "report": km.report_path, "limits": km.limits()}
+            request = {"argv": argv, "cwd": str(cwd or Path.cwd()), "report": km.report_path, "limits": km.limits()}
             forked = POOL.fork(python, launch, request, km.fork_server_idle_seconds)
         if forked is None:
             km.kernel_origin = "started on its own"

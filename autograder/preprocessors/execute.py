@@ -28,6 +28,7 @@ import os
 import secrets
 import signal
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +55,8 @@ class KernelStart:
     origin: str  # "forked", "forked, fork server started for it" or "started on its own"
 
 
-#: The kernel starts of this process, in order (a grading worker reports and clears them per task).
-STARTS: list[KernelStart] = []
+#: The latest kernel starts of this process, in order (a grading worker reports and clears them per task).
+STARTS: deque[KernelStart] = deque(maxlen=10_000)
 
 
 class GuardedExecute(Execute):
