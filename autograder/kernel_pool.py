@@ -1,8 +1,9 @@
 """The grader's side of ``autograder.forkserver``: kernels forked from a warm process.
 
 A grading process (a ``tfcourse grade`` worker, or one ``nbgrader autograde``
-run) starts one fork server per kernel command and environment, the first
-time a notebook needs a kernel, and asks it for a kernel for every notebook:
+run) starts a fork server the first time a notebook needs a kernel (and a
+new one if the kernels' interpreter or environment changes), and asks it for
+a kernel for every notebook:
 about 0.4 s instead of about 4 s, and none of the CPU time of importing
 TensorFlow again. The kernel is a fresh process under its own supervisor
 (``autograder.sandbox``), with the same limits, environment and view of the
@@ -13,7 +14,7 @@ The supervisor is the fork server's child, not ours, so it is handed out as a
 ``ForkedProcess``: a ``subprocess.Popen`` look-alike around a pidfd. When the
 server is gone (killed by another notebook's code, say), the next notebook
 gets a new one; when it cannot answer, ``fork`` returns ``None`` and the
-caller starts the kernel on its own. The servers get end of file, and exit,
+caller starts the kernel on its own. The server gets end of file, and exits,
 when this process closes the pool or dies.
 
 Used by ``autograder.kernel_manager.SandboxProvisioner``.
@@ -120,12 +121,13 @@ class KernelPool:
     """
 
     def __init__(self) -> None:
-        self.servers: dict[str, ForkServer] = {}
+        self.server: ForkServer | None = None
+        self._key = ""  # the interpreter and environment the server was started with
         self._folder: Path | None = None
         self._numbers = itertools.count(1)
 
     def folder(self) -> Path:
-        """A private folder for the supervisors' reports, and the servers' working folder."""
+        """A private folder for the supervisors' reports, and the server's working folder."""
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="tfcourse-kernels-"))
             atexit.register(self.close)
@@ -150,19 +152,20 @@ class KernelPool:
             ``None`` when no server could fork it: start the kernel on its own.
         """
         key = json.dumps([python, launch], sort_keys=True, default=str)
-        for other in [k for k in self.servers if k != key]:  # a grading run uses one kernel environment
-            self.servers.pop(other).close()
-        server = self.servers.get(key)
-        warm = server is not None and server.process.poll() is None
+        warm = self.server is not None and self._key == key and self.server.process.poll() is None
         if not warm:
-            if server is not None:
-                server.close()
-            server = self.servers[key] = self._start(python, launch, idle_seconds)
-        forked = server.fork(request)
+            self._end_server()
+            self.server, self._key = self._start(python, launch, idle_seconds), key
+        forked = self.server.fork(request)
         if forked is None:  # the server died or hung: the next notebook gets a new one
-            self.servers.pop(key).close()
+            self._end_server()
             return None
         return forked, warm
+
+    def _end_server(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
 
     def _start(self, python: str, launch: dict[str, Any], idle_seconds: float) -> ForkServer:
         ours, theirs = socket.socketpair()
@@ -177,10 +180,8 @@ class KernelPool:
         return ForkServer(process, ours)
 
     def close(self) -> None:
-        """End every server and remove the private folder."""
-        for server in self.servers.values():
-            server.close()
-        self.servers.clear()
+        """End the server and remove the private folder."""
+        self._end_server()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None

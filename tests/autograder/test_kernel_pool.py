@@ -90,8 +90,8 @@ def kernels(pool, tmp_path_factory) -> dict:
 
 
 def _server(pool: KernelPool):
-    assert len(pool.servers) == 1, pool.servers
-    return next(iter(pool.servers.values()))
+    assert pool.server is not None
+    return pool.server
 
 
 def _state(pid: int) -> str:
