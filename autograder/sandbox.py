@@ -46,25 +46,26 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _prctl(option: int, value: int) -> bool:
+    """``prctl(option, value)``; ``False`` where that is not possible (not Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def set_dumpable(dumpable: bool) -> bool:
     """Allow or forbid other processes of this user to ptrace this one or read its ``/proc`` files.
 
     Root keeps access either way. ``False`` where that is not possible (not Linux).
     """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_DUMPABLE, int(dumpable), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+    return _prctl(PR_SET_DUMPABLE, int(dumpable))
 
 
 def become_subreaper() -> bool:
     """Adopt orphaned descendants (Linux only); ``False`` where that is not possible."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
+    return _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def children(pid: int) -> list[int]:
