@@ -140,7 +140,7 @@ def _labelled_lines(ax: Axes) -> list:
 
 
 def _one_line(ax: Axes, word: str, what: str) -> object:
-    from helpers import checks
+    from helpers.checks import core as checks
 
     lines = [ln for ln in _labelled_lines(ax) if word in ln.get_label().lower()]
     labels = [ln.get_label() for ln in _labelled_lines(ax)]
@@ -160,7 +160,7 @@ def check_metric_axes(ax: Axes, history_dict: History, metric: str, what: str) -
 
     Used by notebook 09's tests.
     """
-    from helpers import checks
+    from helpers.checks import core as checks
 
     checks.check_instance(ax, Axes, f"{what}: expected a matplotlib Axes.", "Draw on axes from plt.subplots().")
     train = _one_line(ax, "train", what)

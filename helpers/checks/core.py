@@ -8,7 +8,7 @@ reads::
       got:      activation 'linear'
       hint:     Give the last Dense layer activation='softmax'.
 
-Used by the test cells of every notebook.
+Used by every notebook's checks (``helpers.checks.nbNN``) and re-exported by ``helpers.checks``.
 """
 from __future__ import annotations
 
