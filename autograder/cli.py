@@ -1,8 +1,10 @@
 """The ``tfcourse`` command line: one entry point for the course's life cycle.
 
-Each subcommand is a thin layer over a module of ``autograder`` that uses
-nbgrader's Python API: ``check``, ``release``/``exchange``, ``importer``,
-``grading``, ``feedback``, ``report``, ``demo`` and ``bench``.
+This module parses the command line and dispatches each subcommand to its
+module in ``autograder.commands`` (``check``, ``release``, ``exchange``,
+``import_``, ``grade``, ``feedback``, ``report``, ``demo``, ``bench``), each a
+thin layer over nbgrader's Python API. Modules are imported on demand, so
+``tfcourse --help`` stays fast.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ EXAMPLES = {
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from autograder.check import check
+    from autograder.commands.check import check
 
     report = check(args.assignment, args.notebook)
     print(report.table())
@@ -33,12 +35,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    from autograder.release import release
+    from autograder.commands.release import release
 
     for assignment in release(args.assignment, args.course_root):
         print(f"released course/{assignment}/")
     if args.exchange:
-        from autograder.exchange import release_to_exchange
+        from autograder.commands.exchange import release_to_exchange
 
         for assignment in release_to_exchange(args.assignment, args.course_root, args.exchange):
             print(f"released {assignment} to the exchange")
@@ -46,7 +48,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from autograder.exchange import collect
+    from autograder.commands.exchange import collect
 
     for assignment, students in collect(args.assignment, args.course_root, args.exchange).items():
         print(f"{assignment}: {len(students)} submission(s) in submitted/")
@@ -54,7 +56,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from autograder.importer import import_submissions
+    from autograder.commands.import_ import import_submissions
 
     report = import_submissions(args.source, args.course_root, args.assignment)
     for name, student, assignment in report.placed:
@@ -67,40 +69,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.unplaced or not report.placed else 0
 
 
-def print_grade_summary(outcomes, seconds: float, workers: int, stream=None) -> None:
-    """The end of ``tfcourse grade``: counts, then each failure and warning with its reason."""
-    stream = stream or sys.stdout
-    failed = [o for o in outcomes if not o.graded]
-    noted = [o for o in outcomes if o.graded and o.problems]
-    print(f"graded {len(outcomes) - len(failed)} of {len(outcomes)} submission(s) in {seconds:.0f} s "
-          f"with {workers} worker(s)", file=stream)
-    for o in failed:
-        print(f"  FAILED {o.student}/{o.assignment}: {', '.join(o.problems) or 'error'}: {o.detail}",
-              file=stream)
-    for o in noted:
-        print(f"  graded with problems {o.student}/{o.assignment}: {', '.join(o.problems)} "
-              f"(see its autograded notebook)", file=stream)
-
-
 def _cmd_grade(args: argparse.Namespace) -> int:
-    import time
+    from autograder.commands.grade import grade_command
 
-    from autograder.grading import default_workers, grade
-    from autograder.progress import ProgressBar
-
-    workers = args.workers or default_workers()
-    started = time.monotonic()
-    outcomes = grade(args.assignment, args.course_root, args.student, workers, args.force,
-                     progress=ProgressBar())
-    if not outcomes:
-        print("nothing to grade: every submission is graded already (use --force to regrade)")
-        return 0
-    print_grade_summary(outcomes, time.monotonic() - started, workers)
-    return 1 if any(not o.graded for o in outcomes) else 0
+    return grade_command(args.assignment, args.course_root, args.student, args.workers, args.force)
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    from autograder.feedback import generate_feedback
+    from autograder.commands.feedback import generate_feedback
 
     written = generate_feedback(args.assignment, args.course_root, args.student)
     for path in written:
@@ -109,7 +85,7 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from autograder.report import write_report
+    from autograder.commands.report import write_report
 
     for path in write_report(args.course_root, args.out):
         print(f"wrote {path}")
@@ -117,13 +93,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from autograder.demo import run_demo
+    from autograder.commands.demo import run_demo
 
     return 0 if run_demo(args.notebooks, args.course_root if args.keep else None, args.workers) else 1
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from autograder.bench import run_bench
+    from autograder.commands.bench import run_bench
 
     print(run_bench(short=args.short, notebooks=args.notebooks, class_size=args.class_size,
                     workers=args.workers, timings_only=args.timings_only))

@@ -33,7 +33,8 @@ if os.environ.get("TFCOURSE_DB"):
     c.CourseDirectory.db_url = os.environ["TFCOURSE_DB"]
 
 # Grading kernels inherit this environment: TensorFlow's C++ logs stay quiet,
-# and `helpers` and `autograder` (the kernel guard) import even from a clone.
+# and `helpers` and `autograder` (the kernel guard, autograder.kernels.guard)
+# import even from a clone.
 os.environ.update(QUIET_ENV)
 _path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
 if str(HERE.parent) not in _path:  # this file is loaded once per submission in a grading worker
@@ -66,8 +67,8 @@ c.ScanStudentCode.source_directory = str(paths.SOLUTIONS)
 c.Autograde.exporter_class = TolerantNotebookExporter
 c.Autograde.pre_convert_hook = record_missing_notebooks
 
-# Then each notebook runs in a sandboxed kernel (limits below; leftover
-# processes killed); a test scores only if it ran to its end; output is capped
+# Then each notebook runs in a sandboxed kernel (autograder.kernels: limits
+# below; leftover processes killed); a test scores only if it ran to its end; output is capped
 # as it streams; a dead kernel is recorded with its reason. nbgrader zeroes a
 # test cell that wrote anything to stderr, and TensorFlow writes there on its
 # own, so stderr is relabelled (errors still score zero). RecordVerdict puts
@@ -88,6 +89,6 @@ c.SandboxedKernelManager.memory_mb = 6144  # TensorFlow alone reserves ~2 GiB of
 c.SandboxedKernelManager.cpu_seconds = 1800
 c.SandboxedKernelManager.file_mb = 512
 # Each kernel is forked from a fork server that imported TensorFlow once per
-# grading run (autograder.forkserver): ~0.4 s instead of ~4 s per notebook.
+# grading run (autograder.kernels.forkserver): ~0.4 s instead of ~4 s per notebook.
 # False starts every kernel on its own, as nbgrader does without this course.
 c.SandboxedKernelManager.fork_server = True

@@ -7,64 +7,48 @@ Two ways of running a notebook's tests, for two purposes:
 - ``InProcessNotebook`` runs the solution notebook's cells once in this
   process, then checks many answers (mutants) against the notebook's own test
   cells, each in a copy of that namespace: no kernel per mutant.
+
+Cells are told apart by their nbgrader metadata with ``autograder.cells``, as
+the grader tells them apart.
 """
 from __future__ import annotations
 
 import copy
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 import nbformat
 from nbformat import NotebookNode
 
+from autograder import cells
+from autograder.cells import grade_id, is_exercise, is_test, strip_markers  # noqa: F401 - tests use them from here
 from autograder.paths import COURSE, SOLUTIONS, assignments, write_course_root_config
 
-_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)[ \t]*\n?", re.M)
 NBGRADER = [sys.executable, "-m", "nbgrader"]
 
 
-def strip_markers(source: str) -> str:
-    """Drop the nbgrader region markers, leaving what a student would write."""
-    return _MARKER.sub("", source)
-
-
 def read_notebook(path: Path) -> NotebookNode:
+    """A notebook file, as nbformat version 4."""
     return nbformat.read(str(path), as_version=4)
 
 
 def solution_notebook(assignment: str) -> NotebookNode:
+    """The instructor notebook, from solutions/."""
     return read_notebook(SOLUTIONS / assignment / f"{assignment}.ipynb")
 
 
 def release_notebook(assignment: str) -> NotebookNode:
+    """The student notebook, from course/."""
     return read_notebook(COURSE / assignment / f"{assignment}.ipynb")
-
-
-def grade_id(cell: NotebookNode) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def is_solution(cell: NotebookNode) -> bool:
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
-
-
-def is_test(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
 
 
 def reference_answers(assignment: str) -> dict[str, str]:
     """The solution notebook's answers, keyed by the exercise cell's grade_id."""
-    return {
-        grade_id(c): strip_markers(c.source)
-        for c in solution_notebook(assignment).cells
-        if is_solution(c)
-    }
+    return cells.reference_answers(solution_notebook(assignment))
 
 
 def make_submission(assignment: str, answers: Mapping[str, str] | None = None) -> NotebookNode:
@@ -109,6 +93,7 @@ def prepare_root(root: Path, assignment: str) -> None:
 
 
 def submit(root: Path, assignment: str, student: str, nb: NotebookNode) -> Path:
+    """Hand in ``nb`` as ``student``'s submission of ``assignment``; returns where it lies."""
     path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
@@ -116,6 +101,7 @@ def submit(root: Path, assignment: str, student: str, nb: NotebookNode) -> Path:
 
 
 def read_grades(root: Path, assignment: str, student: str) -> GradedNotebook:
+    """``student``'s grades for ``assignment`` from ``root``'s gradebook."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -162,7 +148,7 @@ class InProcessNotebook:
             raise KeyError(f"{self.assignment} has no exercise cell {exercise_id!r}")
         tests = []
         for cell in self.cells[ids.index(exercise_id) + 1:]:
-            if is_solution(cell):
+            if is_exercise(cell):
                 break
             if is_test(cell):
                 tests.append(cell)
@@ -192,10 +178,6 @@ class InProcessNotebook:
         assert not failed, f"a correct answer to {exercise_id} failed: {failed}"
 
 
-def exercise_ids(assignment: str) -> list[str]:
-    return [grade_id(c) for c in solution_notebook(assignment).cells if is_solution(c)]
-
-
 def _selected_assignments() -> list[str]:
     """All assignments, or those whose ids start with one of ``$TFCOURSE_ONLY`` (comma-separated)."""
     only = [p for p in os.environ.get("TFCOURSE_ONLY", "").split(",") if p]
@@ -205,4 +187,3 @@ def _selected_assignments() -> list[str]:
 
 #: The assignments the notebook tests cover; ``TFCOURSE_ONLY=02,03 pytest ...`` narrows them while developing.
 ALL_ASSIGNMENTS: list[str] = _selected_assignments()
-Mutator = Callable[[str], str]

@@ -13,14 +13,15 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds
 
-from autograder.preprocessors import verdict
+from autograder import findings
+from autograder.cells import grade_id
 
 
 class DeduplicateIdsWithNote(DeduplicateIds):
     """Keep the last copy of each graded cell and note the duplicates."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        verdict.reset(nb)
+        findings.reset(nb)
         self.duplicates: dict[str, int] = {}
         self.dropped: set[int] = set()
         nb, resources = super().preprocess(nb, resources)
@@ -28,19 +29,18 @@ class DeduplicateIdsWithNote(DeduplicateIds):
         for cell in nb.cells:
             if cell.metadata.get("nbgrader") == {}:  # an empty dict trips nbgrader's add_missing_cells
                 del cell.metadata["nbgrader"]
-        for grade_id, extra in self.duplicates.items():
-            index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-            verdict.record(nb, "notes", f"cell {grade_id} appeared {extra + 1} times; the last copy was graded.",
+        for duplicated, extra in self.duplicates.items():
+            index = next(i for i, c in enumerate(nb.cells) if grade_id(c) == duplicated)
+            findings.record(nb, "notes", f"cell {duplicated} appeared {extra + 1} times; the last copy was graded.",
                            index)
         return nb, resources
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int):
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id")
-        duplicate = grade_id in self.grade_ids and (
+        gid = grade_id(cell)
+        duplicate = gid in self.grade_ids and (
             utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell))
         if duplicate:
-            self.duplicates[grade_id] = self.duplicates.get(grade_id, 0) + 1
+            self.duplicates[gid] = self.duplicates.get(gid, 0) + 1
             if utils.is_locked(cell) and not utils.is_solution(cell):
                 self.dropped.add(id(cell))
         return super().preprocess_cell(cell, resources, cell_index)

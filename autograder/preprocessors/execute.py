@@ -4,11 +4,11 @@
 
 - **Flagged notebooks are not run.** The static scan already holds them at zero.
 - **Sandboxed kernel.** Each notebook gets a fresh kernel under
-  ``autograder.sandbox``: memory, CPU-time and file-size limits, and every
+  ``autograder.kernels.sandbox``: memory, CPU-time and file-size limits, and every
   process it started is killed when it ends. It is forked from a process
-  that imported TensorFlow once for the whole run (``autograder.forkserver``).
+  that imported TensorFlow once for the whole run (``autograder.kernels.forkserver``).
 - **Tests must finish.** Each test cell gets one more line, with a fresh random
-  nonce, that calls ``autograder.kernel_guard.finish``. A test cell whose
+  nonce, that calls ``autograder.kernels.guard.finish``. A test cell whose
   output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
   swallowed, or the guard saw the grading machinery tampered with (then the
   notebook is flagged). The line is removed again before grades are saved.
@@ -38,12 +38,13 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
-from autograder import sandbox
-from autograder.kernel_manager import SandboxedKernelManager
-from autograder.preprocessors import verdict
+from autograder import findings
+from autograder.cells import grade_id, is_test
+from autograder.kernels import sandbox
+from autograder.kernels.manager import SandboxedKernelManager
 
-SENTINEL = '__import__("autograder.kernel_guard", fromlist=["finish"]).finish("{nonce}")'
-GUARD_INSTALL = 'import autograder.kernel_guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
+SENTINEL = '__import__("autograder.kernels.guard", fromlist=["finish"]).finish("{nonce}")'
+GUARD_INSTALL = 'import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
 TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
 
 
@@ -79,7 +80,7 @@ class GuardedExecute(Execute):
         return km
 
     def preprocess(self, nb: NotebookNode, resources=None, km=None):
-        if verdict.findings(nb, "flags") and not self.execute_flagged:
+        if findings.findings(nb, "flags") and not self.execute_flagged:
             self.log.warning("Not executing a flagged notebook; its tests are held at zero.")
             return nb, resources
         self._nonces: dict[int, str] = {}
@@ -101,7 +102,7 @@ class GuardedExecute(Execute):
     def _add_sentinels(self, nb: NotebookNode) -> dict[int, str]:
         originals = {}
         for index, cell in enumerate(nb.cells):
-            if verdict.is_test(cell) and cell.source.strip():
+            if is_test(cell) and cell.source.strip():
                 nonce = secrets.token_hex(16)
                 originals[index] = cell.source
                 cell.source = cell.source.rstrip() + "\n" + SENTINEL.format(nonce=nonce)
@@ -148,7 +149,7 @@ class GuardedExecute(Execute):
                 pass
 
     def _report(self) -> Path | None:
-        """Where the kernel's supervisor writes how it ended (``autograder.sandbox``)."""
+        """Where the kernel's supervisor writes how it ended (``autograder.kernels.sandbox``)."""
         path = getattr(getattr(self, "_sandbox", None), "report_path", "")
         return Path(path) if path else None
 
@@ -173,24 +174,24 @@ class GuardedExecute(Execute):
         if stopped is not None:
             where, reason = stopped
             if nb.cells[where].cell_type == "code":
-                nb.cells[where].outputs.append(verdict.error_output("KernelDied", reason))
-            verdict.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
+                nb.cells[where].outputs.append(findings.error_output("KernelDied", reason))
+            findings.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
                            where)
         for index, nonce in self._nonces.items():
             cell = nb.cells[index]
             outcome = self._verdicts.get(nonce)
             has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
             if stopped is not None and index > stopped[0]:
-                cell.outputs = [verdict.error_output("NotRun", f"the kernel died before this test: {stopped[1]}")]
+                cell.outputs = [findings.error_output("NotRun", f"the kernel died before this test: {stopped[1]}")]
             elif outcome is not None and outcome.startswith("tampered:"):
                 what = outcome[len("tampered:"):]
-                cell.outputs.append(verdict.error_output("GradingTampered", what))
-                verdict.record(nb, "flags", f"{cell.metadata['nbgrader']['grade_id']}: tampering seen while "
+                cell.outputs.append(findings.error_output("GradingTampered", what))
+                findings.record(nb, "flags", f"{grade_id(cell)}: tampering seen while "
                                             f"the test ran: {what}", index)
             elif outcome is None and not has_error:
-                cell.outputs.append(verdict.error_output(
+                cell.outputs.append(findings.error_output(
                     "TestDidNotFinish", "this test cell did not run to its end (skipped code or a swallowed error)"))
-                verdict.record(nb, "flags", f"{cell.metadata['nbgrader']['grade_id']}: the test did not run to "
+                findings.record(nb, "flags", f"{grade_id(cell)}: the test did not run to "
                                             "its end, so its code was skipped or its errors swallowed", index)
 
     def output(self, outs, msg, display_id, cell_index):

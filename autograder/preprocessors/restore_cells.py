@@ -3,9 +3,10 @@
 nbgrader's ``add_missing_cells`` puts a deleted graded cell back after the
 cell that preceded it in the instructor's notebook, and fails (leaving the
 submission in "needs manual grade") when that cell was deleted too. Here a
-missing cell goes after the nearest earlier cell that is present, else
-before the nearest later one, else at the end, and each restored cell is
-noted in the gradebook. A cell that claims a grade id the gradebook does not
+missing cell goes where ``autograder.cells.restore_position`` says (after the
+nearest earlier cell that is present, else before the nearest later one, else
+at the end; ``tfcourse check`` follows the same rule), and each restored cell
+is noted in the gradebook. A cell that claims a grade id the gradebook does not
 know loses its nbgrader metadata (nbgrader would otherwise fail on it).
 """
 from __future__ import annotations
@@ -14,12 +15,9 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import OverwriteCells
 
-from autograder.preprocessors import verdict
+from autograder import findings
+from autograder.cells import grade_id, restore_position
 from autograder.preprocessors.ungradable import RESOURCE
-
-
-def _grade_id(cell: NotebookNode) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 class RestoreMissingCells(OverwriteCells):
@@ -30,16 +28,16 @@ class RestoreMissingCells(OverwriteCells):
         order = [cell.name for cell in source_nb.source_cells]
         solutions = {cell.name for cell in source_nb.solution_cells}
         for grade_cell in source_nb.grade_cells:
-            present = [_grade_id(c) for c in nb.cells]
+            present = [grade_id(c) for c in nb.cells]
             if grade_cell.name in present:
                 continue
             self.log.warning("Missing grade cell %s encountered, adding to notebook", grade_cell.name)
             source_cell = source_nb.source_cells[order.index(grade_cell.name)]
             new = self.missing_cell_transform(source_cell, grade_cell.max_score,
                                               is_solution=grade_cell.name in solutions)
-            nb.cells.insert(self._position(order, grade_cell.name, present), new)
+            nb.cells.insert(restore_position(order, grade_cell.name, present), new)
             if not resources.get(RESOURCE):  # an unreadable file: every cell is "missing", say it once
-                verdict.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back.",
+                findings.record(nb, "notes", f"cell {grade_cell.name} was deleted; the original was put back.",
                                nb.cells.index(new))
         return nb, resources
 
@@ -55,14 +53,3 @@ class RestoreMissingCells(OverwriteCells):
             if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata["nbgrader"]:
                 del cell.metadata["nbgrader"]
         return super().add_missing_task_cells(nb, resources)
-
-    @staticmethod
-    def _position(order: list[str], name: str, present: list[str | None]) -> int:
-        at = order.index(name)
-        for earlier in reversed(order[:at]):
-            if earlier in present:
-                return present.index(earlier) + 1
-        for later in order[at + 1:]:
-            if later in present:
-                return present.index(later)
-        return len(present)

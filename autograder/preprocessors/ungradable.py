@@ -19,7 +19,7 @@ import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.preprocessors import verdict
+from autograder import findings
 
 RESOURCE = "tfcourse_ungradable"
 
@@ -43,7 +43,7 @@ def flag_if_ungradable(nb, resources) -> None:
     """Turn the exporter's mark into a flag on the notebook (called by the sanitize step)."""
     reason = (resources or {}).get(RESOURCE)
     if reason:
-        verdict.record(nb, "flags", reason)
+        findings.record(nb, "flags", reason)
 
 
 def _db_url(notebooks: list[str]) -> str | None:
@@ -86,7 +86,7 @@ def record_missing_notebooks(assignment: str, student: str, notebooks: list[str]
         gb.update_or_create_student(student)
         gb.update_or_create_submission(assignment, student)
         for notebook in missing:
-            text = (f"{verdict.FLAG} ungradable: no file named {notebook.name}.ipynb was submitted "
+            text = (f"{findings.FLAG} ungradable: no file named {notebook.name}.ipynb was submitted "
                     f"(found: {', '.join(found) or 'no notebooks'}); rename it and grade again.")
             submission = gb.find_submission_notebook(notebook.name, assignment, student)
             for grade in submission.grades:

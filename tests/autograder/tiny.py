@@ -11,14 +11,11 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.gradebook import open_api
-from tests.harness import grade_id, is_solution, strip_markers
+from autograder.cells import grade_id, reference_answers
+from autograder.nbgrader_api import open_api
 
 TINY = "00-tiny"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-#: A submission that kills the process grading it (its kernel's parent).
-CRASH = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 
 
 def add_tiny_assignment(root: Path) -> Path:
@@ -32,8 +29,8 @@ def add_tiny_assignment(root: Path) -> Path:
 
 
 def tiny_answers() -> dict[str, str]:
-    source = nbformat.read(str(FIXTURES / TINY / f"{TINY}.ipynb"), as_version=4)
-    return {grade_id(c): strip_markers(c.source) for c in source.cells if is_solution(c)}
+    """The tiny assignment's answers, by exercise grade id."""
+    return reference_answers(nbformat.read(str(FIXTURES / TINY / f"{TINY}.ipynb"), as_version=4))
 
 
 def tiny_submission(released: Path, answers: dict[str, str]) -> NotebookNode:

@@ -4,8 +4,12 @@ from __future__ import annotations
 import math
 import re
 
-from autograder.bench import run_bench
+import pytest
+
+from autograder.commands.bench import run_bench
 from tests.autograder.tiny import FIXTURES, TINY
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(x|%)?( \(max\))?$")
 

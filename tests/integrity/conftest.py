@@ -33,7 +33,7 @@ class Run:
     def findings(self, student: str) -> list[str]:
         from nbgrader.api import Gradebook
 
-        from autograder.preprocessors.verdict import read_findings
+        from autograder.findings import read_findings
 
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
             return read_findings(gb, s.A, s.A, student)

@@ -139,9 +139,9 @@ STATIC: dict[str, tuple[dict[str, str], str]] = {
     "input_transformer": ({}, "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"),
     "shell_escape": ({}, "!rm -f ../../../gradebook.db\n"),
     "grading_sniff": ({}, "import os\nGRADING = 'NBGRADER_EXECUTION' in os.environ\n"),
-    "reference_call": ({"01_build_sequential": "from helpers.models import build_sequential\n\n"
+    "reference_call": ({"01_build_sequential": "from helpers.reference.nb01 import build_sequential_model as answer\n\n"
                         "def build_sequential_model(input_dim, hidden_units, num_classes):\n"
-                        "    return build_sequential(input_dim, hidden_units, num_classes)\n"}, ""),
+                        "    return answer(input_dim, hidden_units, num_classes)\n"}, ""),
 }
 
 
@@ -179,16 +179,26 @@ QUIET_FAILURES = '''ip = get_ipython()
 ip.showtraceback = lambda *a, **k: None
 ip.set_custom_exc((Exception,), lambda *a, **k: None)
 '''
-PATCH_BY_PARAMETER = '''def _relax(module):
-    for name in ("check", "check_close", "check_equal", "check_instance", "check_model_matches", "fail"):
+# Every check the tests call, patched through a parameter (out of the static scan's sight): the building blocks
+# (helpers.checks and helpers.checks.core) and notebook 01's own checks (helpers.checks.nb01).
+PATCH_BY_PARAMETER = '''CHECKS = ("check", "check_close", "check_equal", "check_instance", "check_model_matches",
+          "fail")
+
+def _relax(module, names=CHECKS):
+    for name in names:
         setattr(module, name, lambda *a, **k: None)
 
 _relax(checks)
+_relax(checks.core)
+try:
+    _relax(checks.nb01, [n for n, f in vars(checks.nb01).items() if callable(f) and not n.startswith("_")])
+except Exception:
+    pass
 ''' + SPAWN.format(leak=LEAK_MONKEYPATCH)
 EXIT = SPAWN.format(leak=LEAK_EXIT) + "import os\nos._exit(3)\n"
 SEGFAULT = "import ctypes\nctypes.string_at(0)\n"
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
-# Reach for the fork server that will fork the next student's kernel (autograder.forkserver): try to send it a
+# Reach for the fork server that will fork the next student's kernel (autograder.kernels.forkserver): try to send it a
 # request of our own through its sockets, then stop it. Every fork server found (not its kernels) is attacked.
 POISON = '''import json, os, signal
 
@@ -202,7 +212,7 @@ def _servers():
     for pid in filter(str.isdigit, os.listdir("/proc")):
         status = open(f"/proc/{pid}/status").read() if os.path.exists(f"/proc/{pid}/status") else ""
         parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0")
-        if b"autograder.forkserver" in _cmdline(pid) and b"autograder.forkserver" not in _cmdline(parent):
+        if b"autograder.kernels.forkserver" in _cmdline(pid) and b"autograder.kernels.forkserver" not in _cmdline(parent):
             yield int(pid)
 
 for pid in _servers():

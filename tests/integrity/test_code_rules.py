@@ -10,19 +10,18 @@ import copy
 
 import pytest
 
-from autograder.preprocessors import code_rules
-from autograder.preprocessors.scan import as_ipython_runs_it, parse
+from autograder.code_scan import answer_key
+from autograder.code_scan import rules as code_rules
+from autograder.code_scan.scanner import as_ipython_runs_it, parse, scan
 from tests import harness
 from tests.notebooks.students import NOISE
 
 
 def context_for(assignment: str) -> code_rules.Context:
-    cells = [c for c in harness.solution_notebook(assignment).cells if c.cell_type == "code"]
-    exempt = {s.name for c in cells if harness.is_solution(c) for s in parse(c.source).body
-              if isinstance(s, (ast.FunctionDef, ast.ClassDef))}
     context = code_rules.Context()
-    for cell in cells:
-        code_rules.learn(parse(cell.source), context, test_cell=harness.is_test(cell), exempt=exempt)
+    for cell in harness.solution_notebook(assignment).cells:
+        if cell.cell_type == "code":
+            code_rules.learn(parse(cell.source), context)
     return context
 
 
@@ -35,8 +34,8 @@ def rules(source: str, context: code_rules.Context) -> set[str]:
     """The rules ``source`` breaks as one student cell; like the scanner, first learn its own imports."""
     tree = ast.parse(as_ipython_runs_it(source))
     context = copy.deepcopy(context)
-    code_rules.learn(tree, context, test_cell=False, exempt=set())
-    return {f.rule for f in code_rules.scan(tree, context)}
+    code_rules.learn(tree, context)
+    return {f.rule for f in scan(tree, context)}
 
 
 HOSTILE = {
@@ -63,9 +62,13 @@ HOSTILE = {
                     "isinstance = lambda *a: True", "np = None", "del checks.check",
                     "def f():\n    global checks\n    checks = None"],
     "grading-detection": ["import os\nGRADING = 'NBGRADER_EXECUTION' in os.environ", "x = 'nbgrader'"],
-    "reference": ["from helpers.models import build_sequential", "from helpers import models",
-                  "import helpers.models", "y = reference_sequential(1, 2, 3)",
-                  "import helpers\nhelpers.models.build_functional(1, 2, 3)"],
+    "reference": ["from helpers.reference.nb01 import build_sequential_model", "from helpers.reference import nb01",
+                  "from helpers import reference", "import helpers.reference.nb01", "import helpers.reference as r",
+                  "import helpers\nhelpers.reference.nb01.build_functional_model(1, 2, 3)",
+                  "import helpers as h\nh.reference.nb07.train_step", "getattr(helpers, 'reference')",
+                  "from helpers import checks\nchecks.nb01.reference.build_sequential_model(1, 2, 3)",
+                  "import helpers.checks.nb07 as c\nc.reference.train_step", "from helpers import *",
+                  "from helpers import checks\nc = checks.nb03\nc.reference"],
 }
 
 
@@ -73,6 +76,17 @@ HOSTILE = {
 def test_tampering_is_flagged(context01, rule, source):
     """Is each variation of each class of tampering flagged with its rule?"""
     assert rule in rules(source, context01), rules(source, context01)
+
+
+LEAKS = sorted((module, name) for module, names in answer_key.leaks().items() for name in names)
+
+
+@pytest.mark.parametrize("module, name", LEAKS, ids=[f"{m}.{n}" for m, n in LEAKS])
+def test_every_helpers_name_for_a_reference_answer_is_flagged(context01, module, name):
+    """Is each name a helpers module binds to the answer key (``checks.nb07.reference``, an answer that
+    ``helpers.models`` builds on) flagged, imported from its module or reached through it?"""
+    assert "reference" in rules(f"from {module} import {name}", context01)
+    assert "reference" in rules(f"import {module} as m\nm.{name}", context01)
 
 
 ORDINARY = [
@@ -91,6 +105,8 @@ ORDINARY = [
     "for layer in model.layers:\n    layer.trainable = False",
     "import math, random, collections, functools, itertools, time, warnings, logging",
     "stop = keras.callbacks.EarlyStopping(patience=2)\nlayer = keras.models.Sequential",
+    "from helpers import checks\nchecks.nb01.build_sequential_model(build_sequential_model)\nchecks.passed('x')",
+    "reference = build_sequential_model(4, 3, 2)\nreference_loss = 0.5\nprint(reference.name, reference_loss)",
 ]
 
 
@@ -105,5 +121,5 @@ def test_reference_answers_pass_the_scan(assignment):
     """Do the solution notebook's own answers break no rule (else correct students would be flagged)?"""
     context = context_for(assignment)
     for grade_id, source in harness.reference_answers(assignment).items():
-        found = code_rules.scan(parse(source), context)
+        found = scan(parse(source), context)
         assert not found, f"{assignment} {grade_id}: {[str(f) for f in found]}"

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from autograder.kernel_manager import SandboxedKernelManager
+from autograder.kernels.manager import SandboxedKernelManager
+
+pytestmark = pytest.mark.sandbox
 
 
 def supervise(tmp_path: Path, code: str, *limits: str) -> tuple[subprocess.CompletedProcess, dict]:
     report = tmp_path / "report.json"
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.sandbox", *limits, f"--report={report}", "--", sys.executable, "-c", code],
+        [sys.executable, "-m", "autograder.kernels.sandbox", *limits, f"--report={report}", "--",
+         sys.executable, "-c", code],
         capture_output=True, text=True, timeout=60,
     )
     return done, json.loads(report.read_text())
@@ -65,5 +68,5 @@ def test_kernel_command_is_wrapped_with_the_configured_limits():
     """Does the kernel manager start kernels through the supervisor with its configured limits?"""
     km = SandboxedKernelManager(kernel_name="python3", memory_mb=1234)
     command = km.format_kernel_cmd()
-    assert command[1:3] == ["-m", "autograder.sandbox"] and "--memory-mb=1234" in command
+    assert command[1:3] == ["-m", "autograder.kernels.sandbox"] and "--memory-mb=1234" in command
     assert "ipykernel_launcher" in " ".join(command[command.index("--"):])

@@ -1,0 +1,116 @@
+"""The kernel manager of grading runs: every kernel runs under ``autograder.kernels.sandbox``'s supervisor.
+
+``SandboxedKernelManager`` wraps the kernel command in the supervisor, with the
+limits set in ``autograder/nbgrader_config.py`` (``c.SandboxedKernelManager``).
+Its provisioner, ``SandboxProvisioner``, changes two things about an IPython
+kernel's life:
+
+- **Start**: with ``fork_server`` on (the default), the kernel and its
+  supervisor are forked from ``autograder.kernels.forkserver``, a process that
+  imported TensorFlow once for the whole grading run
+  (``autograder.kernels.forkserver_client``).
+  It is still a fresh process that runs this notebook only. Any other kernel,
+  or any failure of the fork server, starts the kernel on its own, as before.
+- **Shutdown**: once the kernel has been asked to shut down, the supervisor gets
+  SIGTERM, ends the kernel at once and kills whatever it left behind, instead
+  of the grader waiting out the kernel's own clean-up (about 1.5 s with
+  TensorFlow loaded).
+
+Used by ``autograder.preprocessors.GuardedExecute``.
+"""
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Bool, Float, Integer, Unicode
+
+from autograder.kernels.forkserver_client import CLIENT
+
+IPYKERNEL = ["-m", "ipykernel_launcher"]
+
+
+def fork_plan(command: list[str]) -> tuple[str, list[str]] | None:
+    """The interpreter and ``ipykernel_launcher`` arguments of a sandboxed IPython kernel command.
+
+    Returns:
+        ``(python, arguments)``, or ``None`` for a command that is not a
+        sandboxed ``python -m ipykernel_launcher`` (that one starts on its own).
+    """
+    if "--" not in command:
+        return None
+    kernel = command[command.index("--") + 1:]
+    if kernel[1:3] != IPYKERNEL:
+        return None
+    return kernel[0], kernel[3:]
+
+
+class SandboxProvisioner(LocalProvisioner):
+    """Forks IPython kernels from the fork server; shuts kernels down through their supervisor."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        km = self.parent
+        plan = fork_plan(cmd) if km.fork_server else None
+        launch = LocalProvisioner._scrub_kwargs(kwargs)
+        cwd = launch.pop("cwd", None)
+        forked = None
+        if plan is not None:
+            python, argv = plan
+            request = {"argv": argv, "cwd": str(cwd or Path.cwd()), "report": km.report_path, "limits": km.limits()}
+            forked = CLIENT.fork(python, launch, request, km.fork_server_idle_seconds)
+        if forked is None:
+            km.kernel_origin = "started on its own"
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process, warm = forked
+        self.pid = self.pgid = self.process.pid  # the supervisor leads its own session
+        self.cwd = cwd or Path.cwd()
+        km.kernel_origin = "forked" if warm else "forked, fork server started for it"
+        return self.connection_info
+
+    async def shutdown_requested(self, restart: bool = False) -> None:
+        # SIGTERM to the supervisor alone: it ends the kernel and cleans up its process tree.
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels run under ``autograder.kernels.sandbox``'s supervisor."""
+
+    memory_mb = Integer(6144, help="Address-space limit of a grading kernel, in MiB (0: none).").tag(config=True)
+    cpu_seconds = Integer(1800, help="CPU-time limit of a grading kernel, in seconds (0: none).").tag(config=True)
+    file_mb = Integer(512, help="Largest file a grading kernel may write, in MiB (0: none).").tag(config=True)
+    fork_server = Bool(
+        True, help="Fork each IPython kernel from a process that imported TensorFlow once "
+                   "(autograder.kernels.forkserver) instead of starting Python and importing TensorFlow for every "
+                   "notebook."
+    ).tag(config=True)
+    fork_server_idle_seconds = Float(
+        600.0, help="A fork server with no kernel to fork for this long exits (the next notebook starts another)."
+    ).tag(config=True)
+    report_path = Unicode("", help="Where the supervisor writes how the kernel ended.")
+    kernel_origin = Unicode("", help="How the last kernel started: forked, or started on its own.")
+
+    def limits(self) -> dict[str, int]:
+        """The supervisor's limits (``autograder.kernels.sandbox.set_limits``)."""
+        return {"memory_mb": self.memory_mb, "cpu_seconds": self.cpu_seconds, "file_mb": self.file_mb}
+
+    async def _async_pre_start_kernel(self, **kw: Any):
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = SandboxProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        if not self.report_path:
+            self.report_path = CLIENT.report_path()
+        wrapper = [
+            sys.executable, "-m", "autograder.kernels.sandbox",
+            f"--memory-mb={self.memory_mb}", f"--cpu-seconds={self.cpu_seconds}", f"--file-mb={self.file_mb}",
+            f"--report={self.report_path}",
+        ]
+        return [*wrapper, "--", *command]

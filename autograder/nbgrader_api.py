@@ -1,0 +1,61 @@
+"""nbgrader's Python API, configured for a course root, and what to say when one of its calls fails.
+
+Every ``tfcourse`` command goes through ``open_api`` (or ``load_config``) so
+that it reads the same ``autograder/nbgrader_config.py`` as plain ``nbgrader``
+commands do. ``NbGraderAPI`` calls return ``{"success": ..., "log": ...,
+"error": ...}`` instead of raising; ``require_success`` turns a failure into
+one line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.paths import course_root, write_course_root_config
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ERROR = re.compile(r"^[\w.]*(Error|Exception)\b")
+
+
+def load_config(root: Path) -> Config:
+    """The nbgrader config a plain ``nbgrader`` command would see in ``root``."""
+    config_file = write_course_root_config(root)
+    return PyFileConfigLoader(config_file.name, path=str(root)).load_config()
+
+
+def open_api(root: str | Path | None = None) -> NbGraderAPI:
+    """An ``NbGraderAPI`` for the course root (see ``autograder.paths.course_root``)."""
+    resolved = course_root(root)
+    return NbGraderAPI(config=load_config(resolved))
+
+
+def log_of(result: dict) -> str:
+    """What an ``NbGraderAPI`` call said: its error (a traceback), else its log."""
+    return result.get("error") or result.get("log") or ""
+
+
+def last_error_line(text: str) -> str:
+    """The line of a log that says what went wrong: the last ``...Error: ...`` line, else the last line.
+
+    >>> last_error_line("[INFO] start\\nValueError: no such cell\\n[INFO] done")
+    'ValueError: no such cell'
+    """
+    lines = [ln.strip() for ln in _ANSI.sub("", text).splitlines() if ln.strip()]
+    errors = [ln for ln in lines if _ERROR.match(ln)]
+    return (errors or lines or [""])[-1][:300]
+
+
+def require_success(result: dict, doing: str, error: type[Exception] = RuntimeError) -> None:
+    """Raise ``error("nbgrader could not DOING: <the line that says why>")`` when an API call failed.
+
+    Args:
+        result: What an ``NbGraderAPI`` method returned.
+        doing: What was asked, e.g. ``"collect 01-training-steps"``.
+        error: The exception type to raise. Defaults to ``RuntimeError``.
+    """
+    if not result.get("success"):
+        raise error(f"nbgrader could not {doing}: {last_error_line(log_of(result))}")
