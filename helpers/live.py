@@ -18,7 +18,7 @@ Where the figure goes:
 The figure is a ``matplotlib.figure.Figure`` made without pyplot, so the
 inline backend never shows a second copy at the end of the cell.
 
-Used in notebook 09 and by the training explorer (``helpers.widgets``,
+Used in notebook 09 and by the training explorer (``helpers.explorer``,
 notebooks 02 and 09).
 """
 from __future__ import annotations
@@ -166,8 +166,12 @@ class LiveCurves(keras.callbacks.Callback):
 
     Used in notebook 09 and by the training explorer.
 
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((8, 4), "float32"), np.ones(8, "float32")
     >>> curves = LiveCurves()
-    >>> history = model.fit(x, y, epochs=5, validation_split=0.2,
+    >>> history = model.fit(x, y, epochs=2, validation_split=0.25,
     ...                     callbacks=[curves], verbose=0)
     >>> curves.history == history.history
     True

@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
 
     start = time.perf_counter()
-    from helpers.widgets import TrainingExplorer
+    from helpers.explorer import TrainingExplorer
 
     explorer = TrainingExplorer()
     print(f"import + build explorer: {time.perf_counter() - start:.2f} s "

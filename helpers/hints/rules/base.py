@@ -45,6 +45,7 @@ def parse_shape(text: str) -> tuple[int | None, ...]:
 
 
 def is_dataset(obj: Any) -> bool:
+    """Whether ``obj`` is a ``tf.data.Dataset``, told without importing TensorFlow."""
     return any(c.__name__ == "DatasetV2" for c in type(obj).__mro__)
 
 

@@ -6,10 +6,10 @@
 - ``signs``: warning signs that raise nothing (Keras warnings, logits fed to a probability loss).
 
 Importing this package registers every rule; nothing here imports TensorFlow.
-Used by ``helpers.hints`` in every notebook.
+Used by ``helpers.hints.core`` and ``helpers.hints.session`` in every notebook.
 """
-from helpers.hint_rules import compiling, data, training  # noqa: F401 - importing registers the rules
-from helpers.hint_rules.base import RULES, hint_for_exception
-from helpers.hint_rules.signs import WARNING_PATTERNS, hint_for_model, hint_for_warning
+from helpers.hints.rules import compiling, data, training  # noqa: F401 - importing registers the rules
+from helpers.hints.rules.base import RULES, hint_for_exception
+from helpers.hints.rules.signs import WARNING_PATTERNS, hint_for_model, hint_for_warning
 
 __all__ = ["RULES", "WARNING_PATTERNS", "hint_for_exception", "hint_for_model", "hint_for_warning"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from helpers.hint_rules.base import Context, hint, rule
+from helpers.hints.rules.base import Context, hint, rule
 
 ZIP_FIX = ("grads = tape.gradient(loss, model.trainable_variables); "
            "optimizer.apply_gradients(zip(grads, model.trainable_variables))")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from helpers.hint_rules.base import SHAPE, Context, hint, parse_shape, rule
+from helpers.hints.rules.base import SHAPE, Context, hint, parse_shape, rule
 
 
 POSITIONAL_COMPILE = hint(

@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any
 
-from helpers.hint_rules.base import SHAPE, Context, hint, is_dataset, parse_shape, rule
+from helpers.hints.rules.base import SHAPE, Context, hint, is_dataset, parse_shape, rule
 
 Shape = tuple
 

@@ -1,35 +1,20 @@
-"""Headless tests for helpers.widgets: the pure functions and the explorer's Train handler."""
+"""helpers.explorer.widget: the TrainingExplorer driven headless, through its Train and Clear handlers.
+
+The same widget in a real JupyterLab is tested in ``tests/browser/``.
+"""
 import base64
 
 import numpy as np
 import pytest
 
 from helpers import tf
-from helpers.data import load_digits
+from helpers.explorer import TrainingExplorer
+from helpers.explorer.arrays import as_arrays
+from helpers.explorer.results import runs_figure, runs_table
+from helpers.explorer.settings import RunSettings
 from helpers.models import digits_classifier
-from helpers.widgets import (
-    RunSettings,
-    SettingsError,
-    TrainingExplorer,
-    as_arrays,
-    batch_size_options,
-    check_settings,
-    runs_figure,
-    runs_table,
-    split_validation,
-    table_html,
-    train_run,
-    with_optimizer,
-)
 
 keras = tf.keras
-
-
-@pytest.fixture(scope="module")
-def small():
-    """200 real digits: small enough for seconds, real enough to learn."""
-    d = load_digits()
-    return d.x_train[:200], d.y_train[:200]
 
 
 class CountingFactory:
@@ -54,9 +39,6 @@ def set_controls(explorer, epochs=3, batch_size=16, learning_rate=1e-2,
     explorer.batch_size.value = batch_size
     explorer.learning_rate.value = learning_rate
     explorer.optimizer.value = optimizer
-
-
-# --- the explorer, driven through its Train button's handler ----------------------------------
 
 
 def test_building_the_explorer_trains_nothing(small):
@@ -200,79 +182,3 @@ def test_any_compiled_factory_and_tf_data_input(small):
     assert set(record.history) == {"loss", "mae", "val_loss", "val_mae"}
     assert record.final_val_accuracy is None and "–" in explorer.table.value
     assert [ax.get_title() for ax in runs_figure(explorer.records).axes] == ["loss"]
-
-
-# --- the pure functions -----------------------------------------------------------------------
-
-
-def test_train_run_counts_the_epochs_actually_run(small):
-    """With early stopping, are epochs and updates those that ran, not those asked for?"""
-    stop_after_two = keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: setattr(model_holder[0], "stop_training", epoch >= 1))
-    model_holder = []
-
-    def factory():
-        model_holder.append(digits_classifier())
-        return model_holder[0]
-
-    record = train_run(RunSettings(epochs=10, batch_size=50, val_fraction=0.0), small, factory,
-                       callbacks=[stop_after_two])
-    assert record.epochs_run == 2 and record.updates == 2 * 4
-    assert record.final_val_accuracy is None  # no validation split
-
-
-def test_tf_data_input_batched_or_not_gives_the_same_arrays(small):
-    """Is a tf.data.Dataset read back into the same arrays, batched or not?"""
-    x, y = small
-    unbatched = tf.data.Dataset.from_tensor_slices((x, y))
-    for dataset in (unbatched, unbatched.batch(32)):
-        got_x, got_y = as_arrays(dataset)
-        np.testing.assert_array_equal(got_x, x)
-        np.testing.assert_array_equal(got_y, y)
-
-
-def test_split_validation_keeps_the_last_fraction():
-    """Is the validation set the last val_fraction of the samples?"""
-    x, y = np.arange(20).reshape(10, 2), np.arange(10)
-    (xt, yt), (xv, yv) = split_validation(x, y, 0.3)
-    assert yt.tolist() == list(range(7)) and yv.tolist() == [7, 8, 9]
-    assert split_validation(x, y, 0.0)[1] is None
-
-
-def test_batch_size_options_are_powers_of_two_up_to_the_data():
-    """Are the offered batch sizes 8, 16, ... and the whole training set?"""
-    assert batch_size_options(100) == [8, 16, 32, 64, 100]
-    assert batch_size_options(64) == [8, 16, 32, 64]
-    assert batch_size_options(5) == [5]
-
-
-@pytest.mark.parametrize(
-    "settings, num_train, expected",
-    [
-        (RunSettings(batch_size=200), 100, "larger than the 100 training samples"),
-        (RunSettings(epochs=0), 100, "Epochs must be at least 1"),
-        (RunSettings(learning_rate=0.0), 100, "Learning rate must be positive"),
-        (RunSettings(optimizer="adagrad"), 100, "Optimizer must be one of"),
-        (RunSettings(), 0, "leaves no training samples"),
-    ],
-)
-def test_check_settings_names_the_problem(settings, num_train, expected):
-    """Does each impossible setting raise a SettingsError that says what to change?"""
-    with pytest.raises(SettingsError, match=expected):
-        check_settings(settings, num_train)
-
-
-def test_with_optimizer_keeps_loss_and_metrics():
-    """Does swapping the optimizer keep the factory's loss and metrics?"""
-    model = with_optimizer(digits_classifier(), "rmsprop", 0.05)
-    assert type(model.optimizer).__name__ == "RMSprop"
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.05)
-    assert model.get_compile_config()["metrics"] == ["accuracy"]
-    assert "SparseCategoricalCrossentropy" in str(model.get_compile_config()["loss"])
-
-
-def test_table_html_escapes_and_formats():
-    """Does the HTML table format floats briefly, show a dash for no value, and escape text?"""
-    html = table_html([{"run": 1, "optimizer": "<b>", "final val accuracy": None, "s": 0.123456}])
-    assert "&lt;b&gt;" in html and "–" in html and "0.123" in html and "0.1234" not in html
-    assert table_html([]) == ""

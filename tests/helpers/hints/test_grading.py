@@ -1,4 +1,4 @@
-"""Hints in a real Jupyter kernel and under real nbgrader: the traceback stays, the cell still fails, grades are unchanged.
+"""helpers.hints in a real Jupyter kernel and under real nbgrader: the traceback stays, the cell still fails, grades are unchanged.
 
 Two runs, each started once per module: a small notebook executed by
 nbclient in a real kernel, and notebook 01 graded by real ``nbgrader
@@ -116,6 +116,8 @@ def graded_with_hints(tmp_path_factory):
     return done, grades["hinted"], harness.read_notebook(autograded)
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_nbgrader_failing_test_cells_score_zero_with_hints_on(graded_with_hints):
     """Under real nbgrader, do test cells that fail with a hinted error score zero, and the others full marks?"""
     done, result, _ = graded_with_hints
@@ -127,6 +129,8 @@ def test_nbgrader_failing_test_cells_score_zero_with_hints_on(graded_with_hints)
     assert not result.needs_manual_grade
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_nbgrader_feedback_shows_traceback_then_hint(graded_with_hints):
     """Does the autograded notebook keep each failing test's traceback, with the hint below it?"""
     *_, nb = graded_with_hints

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from helpers.hint_rules.base import hint
+from helpers.hints.rules.base import hint
 
 _PROBABILITY_LOSSES = {
     "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",

@@ -1,0 +1,9 @@
+"""Fixtures for the hints tests: TensorFlow, imported quietly once."""
+import pytest
+
+
+@pytest.fixture(scope="session")
+def tf():
+    from helpers import tf as tensorflow
+
+    return tensorflow
