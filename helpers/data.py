@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -54,21 +54,23 @@ def _raw_digits() -> tuple[np.ndarray, np.ndarray]:
     return bunch.data.astype(np.float32), bunch.target.astype(np.int32)
 
 
-def normalize_pixels(x: np.ndarray) -> np.ndarray:
-    """Scale digit pixels from [0, 16] to [0, 1] as float32.
+def normalize_pixels(x: Any) -> np.ndarray:
+    """Scale digit pixels from [0, 16] to [0, 1] as a new float32 array.
+
+    The digits are 4-bit images: their brightest pixel is 16, not 255.
 
     Args:
-        x: Pixels of any shape, with values from 0 to 16.
+        x: Pixels of any shape (array, list or tensor), from 0 to 16.
 
     Returns:
-        A float32 array of the same shape with values from 0 to 1.
+        A new float32 NumPy array of the same shape; ``x`` is left unchanged.
 
-    Used in notebooks 01 and 03.
+    Used by ``load_digits``; notebook 03's first exercise asks for it.
 
     >>> normalize_pixels(np.array([0, 8, 16])).tolist()
     [0.0, 0.5, 1.0]
     """
-    return (np.asarray(x, dtype=np.float32) / PIXEL_MAX).astype(np.float32)
+    return np.asarray(x, dtype=np.float32) / np.float32(PIXEL_MAX)
 
 
 def as_images(x: np.ndarray) -> np.ndarray:

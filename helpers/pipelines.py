@@ -1,12 +1,10 @@
-"""Input pipelines with ``tf.data``: normalise, shuffle, batch, prefetch.
+"""Tools that show what a ``tf.data`` pipeline does: its stages, one epoch of it, and its timing.
 
-A training pipeline shuffles *samples* (before batching, with a buffer that
-holds the whole set, and a new order every epoch), batches them keeping the
-last partial batch, and prefetches so that the next batch is ready while the
-model trains on the current one. An evaluation pipeline keeps the order.
+``pipeline_stages`` names the transformations that built a dataset,
+``read_epoch`` gathers one epoch of batches, and ``with_slow_loading`` with
+``time_one_epoch`` simulate a slow disk to show what ``prefetch`` buys.
 
-Used in notebook 03; later notebooks build their datasets with
-``make_train_pipeline`` and ``make_eval_pipeline``.
+Used in notebook 03 (its checks, ``helpers.checks.nb03``, use them too).
 """
 from __future__ import annotations
 
@@ -15,83 +13,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from helpers.data import PIXEL_MAX
 from helpers.quiet import import_tensorflow
 
 tf = import_tensorflow()
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int, got {value!r}")
-
-
-def normalize_images(x: Any) -> np.ndarray:
-    """Scale digit pixels from [0, 16] to [0, 1] as float32.
-
-    The digits are 4-bit images: their brightest pixel is 16, not 255.
-
-    Args:
-        x: Pixels of any shape (array, list or tensor), from 0 to 16.
-
-    Returns:
-        A new float32 NumPy array of the same shape; ``x`` is left unchanged.
-
-    Used in notebook 03.
-
-    >>> normalize_images(np.array([0, 8, 16])).tolist()
-    [0.0, 0.5, 1.0]
-    """
-    return np.asarray(x, dtype=np.float32) / np.float32(PIXEL_MAX)
-
-
-def make_train_pipeline(
-    x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_buffer: int, seed: int
-) -> tf.data.Dataset:
-    """A training dataset: shuffled samples, in batches, prefetched.
-
-    Args:
-        x: Inputs, one row per sample.
-        y: Labels, one per sample.
-        batch_size: Samples per batch; the last batch keeps the rest.
-        shuffle_buffer: Samples the shuffle draws from; ``len(x)`` or more
-            gives a uniform shuffle.
-        seed: Seed of the shuffle: the same seed gives the same sequence of
-            epochs.
-
-    Returns:
-        A ``tf.data.Dataset`` of ``(x_batch, y_batch)`` with a new order each
-        epoch.
-
-    Used in notebook 03 and later notebooks.
-
-    >>> ds = make_train_pipeline(x, y, batch_size=32, shuffle_buffer=len(x), seed=0)  # doctest: +SKIP
-    """
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("shuffle_buffer", shuffle_buffer)
-    return (
-        tf.data.Dataset.from_tensor_slices((x, y))
-        .shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-
-
-def make_eval_pipeline(x: np.ndarray, y: np.ndarray, batch_size: int) -> tf.data.Dataset:
-    """An evaluation dataset: samples in their original order, in batches, prefetched.
-
-    Args:
-        x: Inputs, one row per sample.
-        y: Labels, one per sample.
-        batch_size: Samples per batch; the last batch keeps the rest.
-
-    Returns:
-        A ``tf.data.Dataset`` of ``(x_batch, y_batch)``, in order.
-
-    Used in notebook 03 and later notebooks.
-    """
-    _check_positive_int("batch_size", batch_size)
-    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def pipeline_stages(ds: tf.data.Dataset) -> list[str]:
@@ -103,7 +27,10 @@ def pipeline_stages(ds: tf.data.Dataset) -> list[str]:
     Returns:
         Stage names such as ``['TensorSlice', 'Shuffle', 'Batch', 'Prefetch']``.
 
-    Used in notebook 03 and its tests.
+    Used in notebook 03 and its checks.
+
+    >>> pipeline_stages(tf.data.Dataset.range(4).batch(2).prefetch(1))
+    ['Range', 'Batch', 'Prefetch']
     """
     stages = []
     node: Any = ds
@@ -132,7 +59,7 @@ def read_epoch(ds: tf.data.Dataset, max_batches: int = 10_000) -> tuple[list[int
     Raises:
         ValueError: the dataset gave more than ``max_batches`` batches.
 
-    Used in notebook 03 and its tests.
+    Used in notebook 03 and its checks.
     """
     sizes, xs, ys = [], [], []
     for i, (xb, yb) in enumerate(ds):

@@ -88,6 +88,15 @@ def pretrain(epochs: int = 40, seed: int = 0) -> tuple[keras.Model, dict]:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Pretrain the digits base, save its weights and write the record beside them.
+
+    Args:
+        argv: Command-line arguments (``--epochs``, ``--seed``, ``--out``).
+            Defaults to ``sys.argv[1:]``.
+
+    Returns:
+        The record written as JSON.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)

@@ -1,4 +1,4 @@
-"""Transfer learning that works offline: pretrained bases, few-shot digits, freezing and fine-tuning.
+"""Transfer learning that works offline: pretrained bases, the few-shot digits task, and a compile helper.
 
 The classic recipe starts from MobileNetV2 with ImageNet weights, which Keras
 downloads on first use. ``load_base_model`` uses them when Keras already has
@@ -8,7 +8,8 @@ that this course pretrains on digits 0-4 (``python -m helpers.pretrain_base``)
 and ships in ``helpers/weights/``. The target task is then digits 5-9 from a
 handful of labelled images each.
 
-Used in notebook 10.
+Used in notebook 10, whose exercises (freezing a base, a new head, counting
+trainable weights, fine-tuning) have their answers in ``helpers.reference.nb10``.
 """
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ def prepare_images(x: np.ndarray, base_model: keras.Model) -> np.ndarray:
     Returns:
         A float32 array shaped like the base's input.
 
-    Used in notebook 10.
+    Used with notebook 10's bases, when ``load_base_model`` returns MobileNetV2.
     """
     images = np.asarray(x, dtype=np.float32).reshape((-1, 8, 8, 1))
     height, width, channels = base_model.input_shape[1:]
@@ -217,102 +218,17 @@ def few_shot_digits(shots: int = 5, classes: Sequence[int] = TARGET_CLASSES, see
 
 
 def compile_classifier(model: keras.Model, learning_rate: float = 1e-3) -> keras.Model:
-    """Compile ``model`` with Adam at ``learning_rate``, sparse categorical cross-entropy and accuracy; return it.
+    """Compile ``model`` with Adam at ``learning_rate``, sparse categorical cross-entropy and accuracy.
+
+    Args:
+        model: A classifier whose last layer is a softmax over integer labels.
+        learning_rate: Adam's learning rate. Defaults to 1e-3.
+
+    Returns:
+        ``model``, compiled.
 
     Used in notebook 10.
     """
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-
-
-def build_transfer_model(base_model: keras.Model, num_classes: int) -> keras.Model:
-    """Freeze ``base_model`` and put a new classifier on top.
-
-    The base is called with ``training=False``, which governs calls made
-    without a ``training`` argument. In Keras 3 an outer ``training=True``
-    (as in ``fit``) is passed down and wins; a frozen BatchNormalization layer
-    still runs in inference mode, because Keras 3 ties that to ``trainable``.
-
-    Args:
-        base_model: A convolutional base (4-D feature-map output).
-        num_classes: Classes of the new task.
-
-    Returns:
-        An uncompiled Functional model
-        ``base -> GlobalAveragePooling2D -> Dense(softmax)``.
-
-    Used in notebook 10 (exercise 1).
-    """
-    base_model.trainable = False
-    inputs = keras.Input(shape=base_model.input_shape[1:])
-    features = base_model(inputs, training=False)
-    pooled = keras.layers.GlobalAveragePooling2D()(features)
-    outputs = keras.layers.Dense(num_classes, activation="softmax")(pooled)
-    return keras.Model(inputs, outputs)
-
-
-def count_trainable_params(model: keras.Model) -> int:
-    """How many numbers training may change: the sizes of ``model.trainable_weights``, summed.
-
-    Used in notebook 10 (exercise 2).
-
-    >>> count_trainable_params(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
-    8
-    """
-    return int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
-
-
-def unfreeze_top_layers(base_model: keras.Model, n: int) -> keras.Model:
-    """Make the top ``n`` layers of ``base_model`` trainable, except BatchNormalization layers.
-
-    Args:
-        base_model: The base, frozen or not.
-        n: How many layers, counted from the top of ``base_model.layers``.
-
-    Returns:
-        ``base_model``, with ``trainable`` set on every layer.
-
-    Used in notebook 10 (exercise 3).
-    """
-    base_model.trainable = True
-    first_unfrozen = len(base_model.layers) - n
-    for i, layer in enumerate(base_model.layers):
-        is_bn = isinstance(layer, keras.layers.BatchNormalization)
-        layer.trainable = i >= first_unfrozen and not is_bn
-    return base_model
-
-
-def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, n: int, learning_rate: float) -> keras.Model:
-    """Unfreeze the top ``n`` layers of ``base_model`` and recompile ``model`` with a low learning rate.
-
-    Recompiling matters: Keras builds its training step (and the list of
-    weights it updates) once per compile, so changes to ``trainable`` after a
-    ``fit`` take effect only after the next ``compile``.
-
-    Used in notebook 10 (exercise 4).
-    """
-    unfreeze_top_layers(base_model, n)
-    return compile_classifier(model, learning_rate)
-
-
-def tiny_base(input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4, seed: int = 0) -> keras.Model:
-    """A tiny random conv base for fast tests: Conv-BN-ReLU, Dropout, MaxPool, Conv-BN-ReLU.
-
-    Its ``Dropout`` layer makes a base called in training mode visible: a
-    model built with ``base(inputs, training=True)`` then gives different
-    outputs for ``model(x)`` and ``model(x, training=False)``.
-
-    Used by notebook 10's tests.
-    """
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input(shape=input_shape)
-    x = keras.layers.Conv2D(filters, 3, padding="same", name="conv_a")(inputs)
-    x = keras.layers.BatchNormalization(name="bn_a")(x)
-    x = keras.layers.ReLU(name="relu_a")(x)
-    x = keras.layers.Dropout(0.5, name="dropout")(x)
-    x = keras.layers.MaxPooling2D(name="pool")(x)
-    x = keras.layers.Conv2D(2 * filters, 3, padding="same", name="conv_b")(x)
-    x = keras.layers.BatchNormalization(name="bn_b")(x)
-    x = keras.layers.ReLU(name="relu_b")(x)
-    return keras.Model(inputs, x, name="tiny_base")

@@ -13,7 +13,14 @@ def test_splits_are_deterministic_and_disjoint():
     np.testing.assert_array_equal(a.x_train, b.x_train)
     assert (len(a.x_train), len(a.x_val), len(a.x_test)) == (1077, 360, 360)
     rows = np.concatenate([a.x_train, a.x_val, a.x_test])
-    assert rows.shape == (1797, 64)
+    labels = np.concatenate([a.y_train, a.y_val, a.y_test])
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    everything = sklearn_digits()
+    key = np.lexsort(np.column_stack([rows * 16, labels]).T)
+    want = np.lexsort(np.column_stack([everything.data, everything.target]).T)
+    np.testing.assert_array_equal(rows[key] * 16, everything.data[want])
+    np.testing.assert_array_equal(labels[key], everything.target[want])
 
 
 def test_every_class_in_every_split():

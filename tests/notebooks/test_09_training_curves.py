@@ -255,7 +255,7 @@ def diagnose_fit(history_dict):
 
 def test_demo_runs_show_the_three_diagnoses(notebook):
     """Do the notebook's three demo runs really overfit, underfit and fit well, as its text says?"""
-    from helpers.plots import diagnose_fit
+    from helpers.reference.nb09 import diagnose_fit
 
     ns = notebook.namespace
     assert [diagnose_fit(ns[r]) for r in ("good_run", "overfit_run", "underfit_run")] == [

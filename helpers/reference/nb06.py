@@ -1,10 +1,11 @@
-"""From a trained classifier's outputs to decisions: labels, top-k, confusion matrix, probabilities.
+"""Reference answers for notebook 06: from a classifier's outputs to labels, top-k, confusion matrix, probabilities.
 
 Every function works on the **last** axis, the class axis: axis 0 runs over
 samples.
 
-Used in notebook 06; later notebooks build on ``predict_labels`` and
-``confusion_matrix``.
+Reference answer for notebook 06's exercises; used by ``helpers.checks.nb06``.
+``most_confident_mistakes`` is the function behind notebook 06's last worked
+example, kept here with the answers it builds on.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def predict_labels(model: "tf.keras.Model", x: np.ndarray) -> np.ndarray:
     Returns:
         An integer array of shape ``(n,)``.
 
-    Used in notebook 06.
+    Reference answer for notebook 06's exercise 1; used by ``helpers.checks.nb06``.
     """
     return np.argmax(model.predict(x, verbose=0), axis=-1)
 
@@ -42,7 +43,7 @@ def predict_top_k(model: "tf.keras.Model", x: np.ndarray, k: int) -> np.ndarray:
     Returns:
         An integer array of shape ``(n, k)``; column 0 is ``predict_labels``.
 
-    Used in notebook 06.
+    Reference answer for notebook 06's exercise 2; used by ``helpers.checks.nb06``.
     """
     if k < 1:
         raise ValueError(f"`k` must be a positive int, got {k!r}")
@@ -64,7 +65,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
         ``[i, j]`` counts samples of class ``i`` predicted as ``j``, so the
         diagonal holds the correct predictions.
 
-    Used in notebook 06.
+    Reference answer for notebook 06's exercise 3; used by ``helpers.checks.nb06``.
 
     >>> confusion_matrix([0, 1, 1], [0, 0, 1], 2).tolist()
     [[1, 0], [1, 1]]
@@ -85,9 +86,9 @@ def logits_to_probabilities(logits: np.ndarray) -> np.ndarray:
         logits: Raw scores, shape ``(..., num_classes)``.
 
     Returns:
-        Probabilities of the same shape; each row sums to 1.
+        Float64 probabilities of the same shape; each row sums to 1.
 
-    Used in notebook 06.
+    Reference answer for notebook 06's exercise 4; used by ``helpers.checks.nb06``.
 
     >>> logits_to_probabilities(np.array([[0.0, 0.0], [1000.0, 0.0]])).round(3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
@@ -108,7 +109,10 @@ def most_confident_mistakes(probabilities: np.ndarray, y_true: np.ndarray, n: in
     Returns:
         Sample indices, most confident mistake first.
 
-    Used in notebook 06.
+    The function behind notebook 06's last worked example.
+
+    >>> most_confident_mistakes(np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8]]), np.array([1, 0, 1])).tolist()
+    [0, 1]
     """
     probabilities = np.asarray(probabilities)
     predicted = probabilities.argmax(axis=-1)

@@ -1,13 +1,12 @@
-"""helpers.training_loop: exact single steps, no-op evaluation, and a loop that agrees with model.fit."""
+"""helpers.reference.nb07: exact single steps, no-op evaluation, and a loop that agrees with model.fit."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from helpers import tf
-from helpers.training_loop import (
-    HISTORY_KEYS, TrainingProbe, eval_step, probe_model, same_weights_twin, train_loop, train_step,
-)
+from helpers.probes import probe_model
+from helpers.reference.nb07 import HISTORY_KEYS, eval_step, train_loop, train_step
 
 keras = tf.keras
 LOSS = keras.losses.SparseCategoricalCrossentropy()
@@ -21,24 +20,6 @@ def batch():
 
 def build():
     return probe_model(12, 6, 4, seed=0)
-
-
-def test_probe_scales_only_in_training_mode():
-    """Does TrainingProbe halve its inputs with training=True only, and survive a config round trip?"""
-    probe = TrainingProbe(0.5)
-    ones = tf.ones((2, 3))
-    np.testing.assert_allclose(probe(ones, training=True), 0.5)
-    np.testing.assert_allclose(probe(ones), 1.0)
-    assert TrainingProbe.from_config(probe.get_config()).factor == 0.5
-
-
-def test_probe_model_has_a_frozen_first_layer():
-    """Are exactly the first layer's two weight tensors non-trainable, and equal seeds equal weights?"""
-    model = build()
-    assert len(model.weights) == 6 and len(model.trainable_variables) == 4
-    assert all(not v.trainable for v in model.get_layer("frozen").weights)
-    for a, b in zip(model.get_weights(), build().get_weights()):
-        np.testing.assert_array_equal(a, b)
 
 
 def test_train_step_is_one_sgd_step_on_trainable_weights(batch):
@@ -61,7 +42,7 @@ def test_train_step_is_one_sgd_step_on_trainable_weights(batch):
 def test_train_step_compiles_with_tf_function(batch):
     """Does tf.function(train_step) give the same weights as the eager step?"""
     x, y = batch
-    eager, graph = build(), same_weights_twin(build(), build)
+    eager, graph = build(), build()
     train_step(eager, keras.optimizers.SGD(0.1), LOSS, x, y)
     tf.function(train_step)(graph, keras.optimizers.SGD(0.1), LOSS, x, y)
     for a, b in zip(eager.get_weights(), graph.get_weights()):
@@ -87,8 +68,7 @@ def test_train_loop_agrees_with_fit_on_unshuffled_data():
     y = (x[:, 0] > 0).astype("int32") + 2 * (x[:, 1] > 0).astype("int32")
     train = tf.data.Dataset.from_tensor_slices((x[:50], y[:50])).batch(16)
     val = tf.data.Dataset.from_tensor_slices((x[50:], y[50:])).batch(8)
-    model = build()
-    fitted = same_weights_twin(model, build)
+    model, fitted = build(), build()
     history = train_loop(model, train, val, 3, keras.optimizers.SGD(0.3), LOSS)
     fitted.compile(optimizer=keras.optimizers.SGD(0.3), loss=LOSS, metrics=["accuracy"])
     expected = fitted.fit(train, validation_data=val, epochs=3, shuffle=False, verbose=0).history

@@ -1,7 +1,6 @@
-"""Measuring a trained classifier on data it has not seen: ``evaluate()`` and accuracy by hand.
+"""Reference answers for notebook 05: measuring a trained classifier with ``evaluate()`` and by hand.
 
-Used in notebook 05; notebook 06 and later notebooks build on
-``evaluate_on_test`` and ``per_class_accuracy``.
+Reference answer for notebook 05's exercises; used by ``helpers.checks.nb05``.
 """
 from __future__ import annotations
 
@@ -24,10 +23,7 @@ def evaluate_on_test(model: "tf.keras.Model", x_test: np.ndarray, y_test: np.nda
     Returns:
         ``{"loss": float, "accuracy": float}``, computed by ``model.evaluate``.
 
-    Used in notebook 05.
-
-    >>> evaluate_on_test(model, data.x_test, data.y_test)
-    {'loss': 0.21, 'accuracy': 0.95}
+    Reference answer for notebook 05's exercise 1; used by ``helpers.checks.nb05``.
     """
     results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
     if "accuracy" not in results:
@@ -50,7 +46,7 @@ def accuracy_by_hand(model: "tf.keras.Model", x: np.ndarray, y: np.ndarray) -> f
     Returns:
         The accuracy, a float between 0 and 1.
 
-    Used in notebook 05.
+    Reference answer for notebook 05's exercise 2; used by ``helpers.checks.nb05``.
     """
     probabilities = model.predict(x, verbose=0)
     predicted = np.argmax(probabilities, axis=-1)
@@ -73,7 +69,7 @@ def per_class_accuracy(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int)
         A float64 array of length ``num_classes``; ``nan`` for a class with
         no samples in ``y_true``.
 
-    Used in notebook 05.
+    Reference answer for notebook 05's exercise 3; used by ``helpers.checks.nb05``.
 
     >>> per_class_accuracy(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 1]), 3).tolist()
     [0.5, 1.0, 0.0]

@@ -1,10 +1,10 @@
-"""helpers.evaluation: evaluate() as a dict, accuracy from predict(), accuracy per class."""
+"""helpers.reference.nb05: evaluate() as a dict, accuracy from predict(), accuracy per class."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers.evaluation import accuracy_by_hand, evaluate_on_test, per_class_accuracy
+from helpers.reference.nb05 import accuracy_by_hand, evaluate_on_test, per_class_accuracy
 
 
 @pytest.fixture(scope="module")

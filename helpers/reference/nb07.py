@@ -1,21 +1,14 @@
-"""A training loop written by hand with ``tf.GradientTape``: the reference for notebook 07.
+"""Reference answer for notebook 07's exercises; used by helpers.checks.nb07.
 
-``model.fit`` runs, for every batch, a forward pass in training mode, the loss,
-the gradients of that loss with respect to the trainable weights, and one
-optimizer update. These functions spell that loop out, so it can be changed
-(custom losses, several optimizers, gradient clipping) and tested:
+A training loop written by hand with ``tf.GradientTape``. ``model.fit`` runs,
+for every batch, a forward pass in training mode, the loss, the gradients of
+that loss with respect to the trainable weights, and one optimizer update.
+These functions spell that loop out:
 
 - ``train_step``: one update on one batch; returns the batch's loss;
 - ``eval_step``: the loss on one batch, in inference mode, with no update;
-- ``train_loop``: epochs of ``train_step`` and ``eval_step`` with per-epoch
+- ``train_loop``: epochs of training steps and validation with per-epoch
   metrics, returning a history dict shaped like ``model.fit``'s.
-
-``TrainingProbe`` and ``probe_model`` build the small models the notebook's
-tests use: the probe layer computes something different in training mode, so
-a forward pass without ``training=True`` gives different numbers, and the
-first layer is frozen, so an update of non-trainable weights shows.
-
-Used in notebook 07; later notebooks reuse ``train_loop``.
 """
 from __future__ import annotations
 
@@ -23,7 +16,6 @@ from typing import Iterable
 
 import numpy as np
 
-from helpers.data import NUM_CLASSES
 from helpers.quiet import import_tensorflow
 
 tf = import_tensorflow()
@@ -31,76 +23,6 @@ keras = tf.keras
 
 #: The keys of the history dict that ``train_loop`` returns, in order.
 HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
-
-
-class TrainingProbe(keras.layers.Layer):
-    """Scale the inputs by ``factor`` in training mode; pass them through otherwise.
-
-    A deterministic stand-in for ``Dropout``: the output depends on the
-    ``training`` flag, but not on a random draw, so two training steps from
-    the same weights give the same numbers.
-
-    Args:
-        factor: The scale applied when ``training=True``. Defaults to 0.5.
-
-    Used by the tests of notebook 07.
-
-    >>> probe = TrainingProbe(0.5)
-    >>> float(probe(tf.ones((1, 1)), training=True)[0, 0])
-    0.5
-    """
-
-    def __init__(self, factor: float = 0.5, **kwargs):
-        super().__init__(**kwargs)
-        self.factor = float(factor)
-
-    def call(self, inputs, training=False):
-        return inputs * self.factor if training else inputs
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "factor": self.factor}
-
-
-def probe_model(
-    input_dim: int = 64,
-    hidden_units: int = 16,
-    num_classes: int = NUM_CLASSES,
-    seed: int | None = 0,
-) -> keras.Model:
-    """A small softmax classifier with a frozen first layer and a ``TrainingProbe``.
-
-    Layers: a frozen ``Dense(hidden_units, tanh)``, a trainable
-    ``Dense(hidden_units, relu)``, ``TrainingProbe(0.5)``, and a
-    ``Dense(num_classes, softmax)``. Two calls with the same ``seed`` give the
-    same initial weights.
-
-    Args:
-        input_dim: Features per sample. Defaults to 64.
-        hidden_units: Width of both hidden layers. Defaults to 16.
-        num_classes: Size of the softmax output. Defaults to 10.
-        seed: Seed for the initial weights, or ``None`` for random ones.
-            Defaults to 0.
-
-    Returns:
-        An uncompiled ``keras.Sequential`` model, 6 weight tensors of which
-        the first 2 are non-trainable.
-
-    Used by the tests of notebook 07.
-    """
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(input_dim,)),
-            keras.layers.Dense(hidden_units, activation="tanh", name="frozen"),
-            keras.layers.Dense(hidden_units, activation="relu", name="hidden"),
-            TrainingProbe(0.5, name="probe"),
-            keras.layers.Dense(num_classes, activation="softmax", name="classifier"),
-        ],
-        name="probe_model",
-    )
-    model.get_layer("frozen").trainable = False
-    return model
 
 
 def train_step(
@@ -126,12 +48,7 @@ def train_step(
     Returns:
         The loss of the batch *before* the update, as a scalar tensor.
 
-    Used in notebook 07.
-
-    >>> model = probe_model()
-    >>> loss = train_step(model, keras.optimizers.SGD(0.1),
-    ...                   keras.losses.SparseCategoricalCrossentropy(),
-    ...                   np.zeros((4, 64), "float32"), np.arange(4))
+    Notebook 07's exercise 1.
     """
     loss, _ = _update(model, optimizer, loss_fn, x, y)
     return loss
@@ -159,7 +76,7 @@ def eval_step(model: keras.Model, loss_fn: keras.losses.Loss, x, y) -> tf.Tensor
     Returns:
         The batch's loss with ``training=False``, as a scalar tensor.
 
-    Used in notebook 07.
+    Notebook 07's exercise 2.
     """
     return loss_fn(y, model(x, training=False))
 
@@ -193,7 +110,10 @@ def train_loop(
         ``{"loss": [...], "accuracy": [...], "val_loss": [...],
         "val_accuracy": [...]}``, one Python float per epoch in each list.
 
-    Used in notebook 07.
+    Raises:
+        ValueError: if ``epochs`` is not a positive int.
+
+    Notebook 07's exercise 3.
     """
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"`epochs` must be a positive int, got {epochs!r}")
@@ -215,20 +135,3 @@ def train_loop(
         for key, metric in metrics.items():
             history[key].append(float(metric.result()))
     return history
-
-
-def same_weights_twin(model: keras.Model, build) -> keras.Model:
-    """A new model from ``build()`` holding a copy of ``model``'s weights.
-
-    Args:
-        model: The model to copy.
-        build: A function with no arguments that builds the same architecture.
-
-    Returns:
-        The new model, with ``model.get_weights()`` set into it.
-
-    Used by the tests of notebook 07.
-    """
-    twin = build()
-    twin.set_weights(model.get_weights())
-    return twin

@@ -1,15 +1,14 @@
-"""Training with ``fit()`` on ``tf.data`` datasets, and reading the ``History`` it returns.
+"""Reference answers for notebook 04: ``fit`` on datasets, and reading the ``History`` it returns.
 
 ``model.fit`` returns a ``History`` object whose ``.history`` dict holds one
 list per metric (``'loss'``, ``'accuracy'``, ``'val_loss'``,
-``'val_accuracy'``), with one value per epoch. The pure functions here read
-such a dict; they never need TensorFlow.
+``'val_accuracy'``), with one value per epoch. ``best_epoch`` and
+``generalization_gap`` only read such a dict; they never need TensorFlow.
 
 Epochs are numbered from 1, as Keras prints them (``Epoch 1/10``): the value
 at list index ``i`` belongs to epoch ``i + 1``.
 
-Used in notebook 04; notebooks 08 and 09 build on ``best_epoch`` and
-``generalization_gap``.
+Reference answer for notebook 04's exercises; used by ``helpers.checks.nb04``.
 """
 from __future__ import annotations
 
@@ -38,11 +37,7 @@ def fit_on_datasets(
     Returns:
         ``History.history``: one list per metric, each with ``epochs`` values.
 
-    Used in notebook 04.
-
-    >>> history = fit_on_datasets(model, train_ds, val_ds, epochs=3)
-    >>> sorted(history)
-    ['accuracy', 'loss', 'val_accuracy', 'val_loss']
+    Reference answer for notebook 04's exercise 1; used by ``helpers.checks.nb04``.
     """
     if not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"`epochs` must be a positive int, got {epochs!r}")
@@ -64,7 +59,7 @@ def best_epoch(
     Returns:
         The 1-based epoch number of the best value; the earliest one on ties.
 
-    Used in notebook 04, and by notebook 08's early stopping.
+    Reference answer for notebook 04's exercise 2; used by ``helpers.checks.nb04``.
 
     >>> best_epoch({"val_loss": [0.9, 0.5, 0.7]})
     2
@@ -95,7 +90,7 @@ def generalization_gap(history: HistoryDict) -> np.ndarray:
         A float64 array with one gap per epoch; positive when the model does
         better on its training data.
 
-    Used in notebook 04; notebook 09 plots it.
+    Reference answer for notebook 04's exercise 3; used by ``helpers.checks.nb04``.
 
     >>> generalization_gap({"accuracy": [0.5, 0.9], "val_accuracy": [0.5, 0.8]}).round(2).tolist()
     [0.0, 0.1]

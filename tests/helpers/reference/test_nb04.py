@@ -1,10 +1,10 @@
-"""helpers.history: fit on datasets, and the pure readers of a History dict."""
+"""helpers.reference.nb04: fit on datasets, and the pure readers of a History dict."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers.history import best_epoch, fit_on_datasets, generalization_gap
+from helpers.reference.nb04 import best_epoch, fit_on_datasets, generalization_gap
 
 HISTORY = {
     "loss": [1.2, 0.6, 0.4, 0.3],

@@ -1,10 +1,10 @@
-"""helpers.predictions: labels, top-k, confusion matrix, softmax, confident mistakes."""
+"""helpers.reference.nb06: labels, top-k, confusion matrix, softmax, confident mistakes."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers.predictions import (
+from helpers.reference.nb06 import (
     confusion_matrix, logits_to_probabilities, most_confident_mistakes, predict_labels, predict_top_k,
 )
 

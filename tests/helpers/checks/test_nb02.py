@@ -1,0 +1,45 @@
+"""helpers.checks.nb02: update counts judged against the reference, and train() watched by a batch-counting model."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import checks
+from helpers.checks import CheckFailed
+from helpers.checks.nb02 import probe_classifier
+from helpers.data import load_digits
+from helpers.reference import nb02 as reference
+
+
+def test_counts_are_judged_against_the_reference_on_any_sizes():
+    """Does the check accept ceil(n / b) on sizes it has no table for, and reject floor division?"""
+    for n, b in [(7, 3), (1234, 99), (5, 5)]:
+        checks.nb02.updates_per_epoch(reference.updates_per_epoch, n, b)
+    with pytest.raises(CheckFailed, match=r"updates_per_epoch\(7, 3\) is wrong(.|\n)*expected: 3(.|\n)*got: +2"):
+        checks.nb02.updates_per_epoch(lambda n, b: n // b, 7, 3)
+
+
+def test_a_float_count_is_rejected():
+    """Is 4.0 rejected where the int 4 is expected?"""
+    with pytest.raises(CheckFailed, match="total_updates"):
+        checks.nb02.total_updates(lambda n, b, e: float(reference.total_updates(n, b, e)), 100, 30, 3)
+
+
+def test_probe_classifier_counts_batches_and_keeps_the_callers_callbacks():
+    """Does the probed model count its batches however fit is called, and still run the callbacks it was given?"""
+    from helpers.fitting import BatchCounter
+
+    digits = load_digits()
+    theirs = BatchCounter()
+    model = probe_classifier(seed=2)
+    model.fit(digits.x_train[:50], digits.y_train[:50], epochs=2, batch_size=20, callbacks=[theirs], verbose=0)
+    assert model.counter.train_batches == theirs.train_batches == [3, 3]
+
+
+def test_validating_on_the_training_data_is_rejected():
+    """Does the train check notice a validation on the training data, through the last val_loss?"""
+    def validates_on_training_data(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+        return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                         validation_data=(x_train, y_train), verbose=0)
+
+    with pytest.raises(CheckFailed, match="the last val_loss should be the loss on"):
+        checks.nb02.train(validates_on_training_data, n_train=60, n_val=30, epochs=1, batch_size=30)

@@ -1,0 +1,77 @@
+"""helpers.checks.nb07: the step and loop checks accept the reference answers and name each mistake."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import checks, tf
+from helpers.checks import CheckFailed
+from helpers.reference import nb07 as reference
+
+keras = tf.keras
+SMALL = dict(seed=7, n_samples=12, n_features=20, hidden_units=7, n_classes=3)
+
+
+def step_in_inference_mode(model, optimizer, loss_fn, x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss
+
+
+def step_over_all_weights(model, optimizer, loss_fn, x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients = tape.gradient(loss, model.weights)
+    optimizer.apply_gradients(zip(gradients, model.weights))
+    return loss
+
+
+@tf.autograph.experimental.do_not_convert  # else AutoGraph turns float(tensor) into a cast inside tf.function
+def step_returning_a_float(model, optimizer, loss_fn, x, y):
+    return float(reference.train_step(model, optimizer, loss_fn, x, y))
+
+
+def test_the_reference_answers_pass():
+    """Do the checks accept the reference answers, with visible and hidden-style arguments?"""
+    checks.nb07.train_step(reference.train_step)
+    checks.nb07.train_step(reference.train_step, **SMALL, model_seed=4, learning_rate=0.2, momentum=0.9, steps=2)
+    checks.nb07.train_step(reference.train_step, **SMALL, model_seed=5, steps=2, compiled=True)
+    checks.nb07.eval_step(reference.eval_step, **SMALL, model_seed=3, scale=2, one_hot=True)
+    checks.nb07.train_loop(reference.train_loop, seed=3, n_train=40, n_val=20, batch_size=10, val_batch_size=5,
+                           n_features=20, hidden_units=8, n_classes=3, model_seed=6, epochs=2)
+
+
+def test_a_step_in_inference_mode_gets_the_training_hint():
+    """Is a forward pass without training=True rejected with the hint that names it?"""
+    with pytest.raises(CheckFailed, match="before the update(.|\n)*hint: +Call the model with training=True"):
+        checks.nb07.train_step(step_in_inference_mode)
+
+
+def test_a_step_that_moves_frozen_weights_is_named():
+    """Is a step that takes gradients over model.weights told that a frozen layer changed?"""
+    with pytest.raises(CheckFailed, match="changed the weights of a frozen layer"):
+        checks.nb07.train_step(step_over_all_weights, **SMALL)
+
+
+def test_a_float_result_fails_only_when_compiled():
+    """Does a step returning float(loss) pass eagerly but fail under tf.function with the tf.function message?"""
+    checks.nb07.train_step(step_returning_a_float, **SMALL)
+    with pytest.raises(CheckFailed, match="should work when compiled with tf.function"):
+        checks.nb07.train_step(step_returning_a_float, **SMALL, compiled=True)
+
+
+def test_an_eval_step_in_training_mode_is_rejected():
+    """Is an evaluation in training mode rejected with the training=False hint?"""
+    with pytest.raises(CheckFailed, match="hint: +Call the model with training=False"):
+        checks.nb07.eval_step(lambda model, loss_fn, x, y: loss_fn(y, model(x, training=True)))
+
+
+def test_a_loop_that_fits_is_told_to_write_the_loop():
+    """Is a train_loop that calls compile and fit rejected, with the message that asks for a GradientTape?"""
+    def fit_instead(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+        model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
+        return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=0).history
+
+    with pytest.raises(CheckFailed, match="Do not call model.compile or model.fit"):
+        checks.nb07.train_loop(fit_instead, epochs=1)
