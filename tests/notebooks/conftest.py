@@ -1,7 +1,8 @@
 """One real ``nbgrader autograde`` run per notebook, shared by all notebook tests.
 
-Each assignment is graded in its own temporary course root (its own
-gradebook), two at a time, with these students:
+Only the notebooks whose selected tests need the grades are graded
+(``pytest -k 03`` grades notebook 03 alone), each in its own temporary course
+root (its own gradebook), two at a time, with these students:
 
 - ``reference``: the released notebook with the solutions' answers filled in;
 - ``blank``: the released notebook, untouched;
@@ -18,9 +19,42 @@ from tests import harness
 from tests.notebooks.students import EXTRA_STUDENTS
 
 
+HERE = Path(__file__).parent
+
+
+def _needs_grades(item: pytest.Item) -> bool:
+    return "graded" in getattr(item, "fixturenames", ()) and HERE in item.path.parents
+
+
+def _assignment_of(item: pytest.Item) -> str | None:
+    """The notebook a test is about: its ``assignment`` parameter, else its module's ``ASSIGNMENT``."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "assignment" in callspec.params:
+        return callspec.params["assignment"]
+    return getattr(item.module, "ASSIGNMENT", None)
+
+
+#: The notebook whose answers are also judged in the quick subset (``pytest -m "not slow"``); the other
+#: notebooks' checks are covered there by ``tests/helpers/checks``, without executing the whole notebook.
+QUICK_NOTEBOOK = "01-training-steps"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that read real nbgrader grades, and the slow in-process ones, before ``-m`` selects."""
+    for item in items:
+        if _needs_grades(item):
+            item.add_marker(pytest.mark.nbgrader)
+            item.add_marker(pytest.mark.slow)
+        elif "notebook" in getattr(item, "fixturenames", ()) and _assignment_of(item) != QUICK_NOTEBOOK:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory) -> dict:
-    """``{assignment: (completed_process, {student: GradedNotebook})}`` for every notebook."""
+def graded(tmp_path_factory, request) -> dict:
+    """``{assignment: (completed_process, {student: GradedNotebook})}`` for the notebooks the selected tests need."""
+    needed = {_assignment_of(item) for item in request.session.items if _needs_grades(item)}
+    chosen = [a for a in harness.ALL_ASSIGNMENTS if None in needed or a in needed]
 
     def grade(assignment: str):
         root = Path(tmp_path_factory.mktemp(f"root-{assignment[:2]}"))
@@ -33,7 +67,7 @@ def graded(tmp_path_factory) -> dict:
         return assignment, harness.autograde(root, assignment, students)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(grade, harness.ALL_ASSIGNMENTS))
+        return dict(pool.map(grade, chosen))
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ def regenerated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("release")
     root = tmp_path_factory.mktemp("root")
     code = (
-        "from autograder.release import release; "
+        "from autograder.commands.release import release; "
         f"release('all', root={str(root)!r}, release_dir={str(out)!r})"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
