@@ -19,7 +19,8 @@ EXAMPLES = {
     "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
     "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
     "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
-    "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)",
+    "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)\n"
+                "         tfcourse feedback 01 --release --exchange /srv/nbgrader/exchange    (students fetch it)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
     "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
@@ -78,9 +79,12 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_feedback(args: argparse.Namespace) -> int:
     from autograder.commands.feedback import generate_feedback
 
-    written = generate_feedback(args.assignment, args.course_root, args.student)
+    written = generate_feedback(args.assignment, args.course_root, args.student, show_hidden=args.show_hidden,
+                                release=args.release, exchange=args.exchange)
     for path in written:
         print(f"wrote {path}")
+    if args.release:
+        print(f"released feedback for {len(written)} page(s) to the exchange")
     return 0
 
 
@@ -140,6 +144,12 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["grade"].add_argument("--force", action="store_true", help="regrade what is graded already")
     sub["feedback"].add_argument("assignment", **which)
     sub["feedback"].add_argument("--student", help="only this student")
+    sub["feedback"].add_argument("--show-hidden", action="store_true",
+                                 help="show the hidden tests' code (default: only their results and messages)")
+    sub["feedback"].add_argument("--release", action="store_true",
+                                 help="also put the pages in the exchange for students to fetch")
+    sub["feedback"].add_argument("--exchange", metavar="DIR", help="the nbgrader exchange folder "
+                                 "(default: nbgrader's Exchange.root)")
     sub["report"].add_argument("--out", help="folder to write into (default: <course root>/reports)")
     sub["demo"].add_argument("--notebooks", default="all",
                              help="comma-separated notebook numbers, e.g. 01,02 (default: all)")
