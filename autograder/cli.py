@@ -15,12 +15,14 @@ from typing import Callable, Sequence
 
 EXAMPLES = {
     "check": "example: tfcourse check 01    (or: tfcourse check 01 ~/work/my-copy.ipynb)",
-    "release": "example: tfcourse release 01    (or: tfcourse release all --exchange /srv/nbgrader/exchange)",
+    "release": "example: tfcourse release 01 --due '2026-12-08 23:59 Europe/Paris'\n"
+               "         tfcourse release all --exchange /srv/nbgrader/exchange",
     "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
     "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
     "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
     "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)\n"
                 "         tfcourse feedback 01 --release --exchange /srv/nbgrader/exchange    (students fetch it)",
+    "export": "example: tfcourse export --format canvas 01    (or: tfcourse export --format moodle 01 --out grades.csv)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
     "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
@@ -38,8 +40,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from autograder.commands.release import release
 
-    for assignment in release(args.assignment, args.course_root):
-        print(f"released course/{assignment}/")
+    for assignment in release(args.assignment, args.course_root, due=args.due):
+        print(f"released course/{assignment}/" + (f", due {args.due}" if args.due else ""))
     if args.exchange:
         from autograder.commands.exchange import release_to_exchange
 
@@ -88,6 +90,17 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from autograder.commands.export import export_grades
+
+    columns = args.column or None
+    done = export_grades(args.format, args.assignment, args.course_root, args.out, columns)
+    for line in done.left_out:
+        print(f"LEFT OUT {line}", file=sys.stderr)
+    print(f"wrote {done.path} ({done.rows} student(s))")
+    return 1 if done.left_out else 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from autograder.commands.report import write_report
 
@@ -120,6 +133,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "grade": ("autograde submissions in parallel, with a progress bar and a failure summary",
               _cmd_grade),
     "feedback": ("write one HTML feedback page per student and assignment", _cmd_feedback),
+    "export": ("write grades as Canvas's or Moodle's import file (or plain CSV)", _cmd_export),
     "report": ("write grades.csv, score and pass-rate plots, and a Markdown summary", _cmd_report),
     "demo": ("the whole pipeline on three demo students in a temporary course root", _cmd_demo),
     "bench": ("time the notebooks and grading, and print a Markdown table", _cmd_bench),
@@ -150,6 +164,13 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
                                  help="also put the pages in the exchange for students to fetch")
     sub["feedback"].add_argument("--exchange", metavar="DIR", help="the nbgrader exchange folder "
                                  "(default: nbgrader's Exchange.root)")
+    sub["release"].add_argument("--due", metavar="DATE", help="the due date in the gradebook, e.g. "
+                                "'2026-12-08 23:59' (UTC) or '2026-12-08 23:59 Europe/Paris'")
+    sub["export"].add_argument("assignment", **which)
+    sub["export"].add_argument("--format", required=True, choices=["canvas", "moodle", "csv"])
+    sub["export"].add_argument("--out", metavar="FILE", help="default: <course root>/exports/FORMAT-WHICH.csv")
+    sub["export"].add_argument("--column", action="append", metavar="TITLE",
+                               help="Canvas column title per assignment, e.g. 'Homework 1 (1234)' (repeatable)")
     sub["report"].add_argument("--out", help="folder to write into (default: <course root>/reports)")
     sub["demo"].add_argument("--notebooks", default="all",
                              help="comma-separated notebook numbers, e.g. 01,02 (default: all)")
