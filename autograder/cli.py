@@ -224,8 +224,22 @@ def ignore_in_checkout(root_arg: str | None) -> None:
         (root / ".gitignore").write_text("# a tfcourse course root: submissions and grades stay out of git\n*\n")
 
 
+def interpreter_bin_on_path() -> None:
+    """Put this interpreter's scripts folder on PATH, for the tools nbgrader runs (``alembic``).
+
+    A venv's ``tfcourse`` may be called by its absolute path without the venv
+    activated (cron, pipx, a JupyterHub service); nbgrader then could not find
+    ``alembic`` to create a gradebook.
+    """
+    scripts = os.path.dirname(sys.executable)
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    if scripts and scripts not in path:
+        os.environ["PATH"] = os.pathsep.join([scripts, *[p for p in path if p]])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    interpreter_bin_on_path()
     if args.db:
         os.environ["TFCOURSE_DB"] = args.db  # read by autograder/nbgrader_config.py
     try:

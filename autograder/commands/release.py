@@ -12,12 +12,12 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
-from autograder.nbgrader_api import log_of, open_api
+from autograder.nbgrader_api import cause, open_api
 from autograder.paths import COURSE, assignments, resolve_assignment
 
 
 class ReleaseError(RuntimeError):
-    """nbgrader could not generate an assignment; the message holds its log."""
+    """nbgrader could not generate an assignment; the message says why."""
 
 
 def release(
@@ -52,7 +52,7 @@ def release(
             shutil.rmtree(target)
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result["success"]:
-            raise ReleaseError(f"nbgrader could not generate {assignment}:\n{log_of(result)}")
+            raise ReleaseError(f"nbgrader could not generate {assignment}: {cause(result)}")
     if due:
         set_due_date(chosen, due, api.coursedir.db_url, api.coursedir.course_id)
     return chosen
