@@ -14,6 +14,7 @@ import sys
 from typing import Callable, Sequence
 
 EXAMPLES = {
+    "start": "example: tfcourse start ~/tf-course    (then: cd ~/tf-course && jupyter lab)",
     "check": "example: tfcourse check 01    (or: tfcourse check 01 ~/work/my-copy.ipynb)",
     "release": "example: tfcourse release 01 --due '2026-12-08 23:59 Europe/Paris'\n"
                "         tfcourse release all --exchange /srv/nbgrader/exchange",
@@ -27,6 +28,17 @@ EXAMPLES = {
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
     "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
 }
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from autograder.commands.start import start
+
+    report = start(args.folder)
+    print(f"copied {len(report.copied)} notebook(s) into {report.folder}")
+    if report.kept:
+        print(f"kept your own copy of: {', '.join(report.kept)}")
+    print(report.next_steps())
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -124,6 +136,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "start": ("students: copy the course notebooks into a folder of your own", _cmd_start),
     "check": ("students: run a notebook's visible tests and list each exercise", _cmd_check),
     "release": ("regenerate course/ from solutions/ (and optionally release to the exchange)",
                 _cmd_release),
@@ -142,6 +155,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
 
 def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     which = {"nargs": "?", "default": "all", "help": "NN, an assignment id, or 'all' (default)"}
+    sub["start"].add_argument("folder", nargs="?", default="tf-course",
+                              help="where to put them (default: tf-course in the current folder)")
     sub["check"].add_argument("assignment", help="NN or an assignment id, e.g. 01")
     sub["check"].add_argument("notebook", nargs="?", help="your notebook (default: the course/ copy)")
     sub["release"].add_argument("assignment", **which)
@@ -202,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the gradebook as any database URL nbgrader accepts, e.g. postgresql://host/course "
         "(default: $TFCOURSE_DB, else gradebook.db in the course root)",
     )
+    parser.add_argument(
+        "--source", metavar="DIR", default=None,
+        help="your edited copy of solutions/ (default: the one shipped with tfcourse); its student "
+        "notebooks are generated into <course root>/release",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {}
     for name, (summary, handler) in COMMANDS.items():
@@ -243,6 +263,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db:
         os.environ["TFCOURSE_DB"] = args.db  # read by autograder/nbgrader_config.py
     try:
+        if args.source:
+            from autograder.paths import use_source
+
+            use_source(args.source, args.course_root)
         return args.handler(args)
     except (ValueError, RuntimeError, OSError) as exc:
         print(f"tfcourse {args.command}: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbgrader.api
 from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -22,6 +23,23 @@ _ERROR = re.compile(r"^[\w.]*(Error|Exception)\b")
 _LOGGED = re.compile(r"^\[(?:\w+ \| )?(?:ERROR|CRITICAL)\]\s*(?P<said>.+)$")
 # nbgrader's own last words: they point at a traceback our message does not show.
 _GENERIC = re.compile(r"above traceback|see the error log|^[\w.]*NbGraderException\b", re.IGNORECASE)
+
+
+def alembic_head() -> str:
+    """The gradebook schema's version, read in-process from nbgrader's migrations.
+
+    nbgrader asks a new gradebook's version of an ``alembic`` subprocess, which
+    is not on PATH when a venv's ``tfcourse`` runs without the venv activated
+    (cron, pipx, a JupyterHub service), nor in a venv that sees its packages
+    through ``--system-site-packages``. Same answer, no subprocess.
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    return ScriptDirectory(ALEMBIC_DIR).get_current_head()
+
+
+nbgrader.api.get_alembic_version = alembic_head  # used by nbgrader.api.Gradebook for a new database
 
 
 def load_config(root: Path) -> Config:

@@ -13,7 +13,8 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
 from autograder.nbgrader_api import cause, open_api
-from autograder.paths import COURSE, assignments, resolve_assignment
+from autograder import paths
+from autograder.paths import assignments, resolve_assignment
 
 
 class ReleaseError(RuntimeError):
@@ -44,7 +45,7 @@ def release(
     if due:
         parse_due(due)  # a mistyped date is refused before anything is regenerated
     api = open_api(root)
-    out = Path(release_dir) if release_dir else COURSE
+    out = Path(release_dir) if release_dir else paths.COURSE
     api.coursedir.release_directory = str(out)
     for assignment in chosen:
         target = out / assignment
