@@ -13,3 +13,5 @@ import os
 _course_config = os.path.join(os.getcwd(), "autograder", "nbgrader_config.py")
 if os.path.isfile(_course_config) and os.path.isdir(os.path.join(os.getcwd(), "solutions")):
     load_subconfig(_course_config)  # noqa: F821 - provided by traitlets when it loads this file
+    # The class lives in the course root (classroom/, git-ignored): the gradebook needs its folder.
+    os.makedirs(get_config().CourseDirectory.root, exist_ok=True)  # noqa: F821 - as load_subconfig

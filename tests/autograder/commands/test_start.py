@@ -61,6 +61,7 @@ def test_wheel_in_a_fresh_venv_runs_from_an_unrelated_folder(tmp_path):
                 cwd=elsewhere, env=env)
     assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
     assert "share/tfcourse/solutions" in where.stdout
+    assert (venv / "etc" / "jupyter" / "nbgrader_config.py").is_file()  # the formgrader at a clone's root
     started = run(tf, "start", cwd=elsewhere, env=env)
     assert started.returncode == 0, started.stderr
     assert (elsewhere / "tf-course" / NB01 / f"{NB01}.ipynb").is_file()
