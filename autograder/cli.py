@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $TFCOURSE_DB, else gradebook.db in the course root)",
     )
     parser.add_argument(
-        "--source", metavar="DIR", default=None,
+        "--source", metavar="DIR", default=None, dest="solutions",
         help="your edited copy of solutions/ (default: the one shipped with tfcourse); its student "
         "notebooks are generated into <course root>/release",
     )
@@ -263,10 +263,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.db:
         os.environ["TFCOURSE_DB"] = args.db  # read by autograder/nbgrader_config.py
     try:
-        if args.source:
+        if args.solutions:
             from autograder.paths import use_source
 
-            use_source(args.source, args.course_root)
+            use_source(args.solutions, args.course_root)
         return args.handler(args)
     except (ValueError, RuntimeError, OSError) as exc:
         print(f"tfcourse {args.command}: {exc}", file=sys.stderr)

@@ -71,3 +71,28 @@ def test_wheel_in_a_fresh_venv_runs_from_an_unrelated_folder(tmp_path):
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-3000:]
     assert "demo: every grade is as expected" in demo.stdout
     print(f"wheel build, venv, install, start, check and demo 01: {time.monotonic() - began:.0f} s")
+
+
+@pytest.mark.nbgrader
+def test_release_from_an_instructors_own_copy(tmp_path):
+    """With --source, is the student notebook generated from that copy, into the course root, and course/ untouched?"""
+    import shutil
+
+    from autograder import paths
+
+    mine = tmp_path / "my-solutions"
+    shutil.copytree(paths.SOLUTIONS / NB01, mine / NB01)
+    nb = mine / NB01 / f"{NB01}.ipynb"
+    nb.write_text(nb.read_text().replace("Learning goals", "Learning goals (my edition)", 1))
+    before = (COURSE / NB01 / f"{NB01}.ipynb").read_text()
+    saved = (paths.SOLUTIONS, paths.COURSE, os.environ.get("TFCOURSE_SOURCE"), os.environ.get("TFCOURSE_RELEASE"))
+    try:
+        code, out, err = tfcourse("--source", str(mine), "--course-root", str(tmp_path / "root"), "release", "01")
+    finally:
+        paths.SOLUTIONS, paths.COURSE = saved[:2]
+        for key, value in zip(("TFCOURSE_SOURCE", "TFCOURSE_RELEASE"), saved[2:]):
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    assert code == 0, err
+    released = tmp_path / "root" / "release" / NB01 / f"{NB01}.ipynb"
+    assert "(my edition)" in released.read_text()
+    assert (COURSE / NB01 / f"{NB01}.ipynb").read_text() == before
