@@ -96,3 +96,17 @@ def test_release_from_an_instructors_own_copy(tmp_path):
     released = tmp_path / "root" / "release" / NB01 / f"{NB01}.ipynb"
     assert "(my edition)" in released.read_text()
     assert (COURSE / NB01 / f"{NB01}.ipynb").read_text() == before
+
+
+@pytest.mark.slow
+def test_editable_install_carries_the_lab_config(tmp_path):
+    """Does `pip install -e .` (the README's command) install etc/jupyter/nbgrader_config.py, which setuptools skips?"""
+    import zipfile
+
+    built = subprocess.run(
+        [sys.executable, "-c", f"import build_backend; build_backend.build_editable({str(tmp_path)!r})"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO / "autograder")}, capture_output=True, text=True,
+        timeout=300)
+    assert built.returncode == 0, built.stderr[-2000:]
+    names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
+    assert any(n.endswith(".data/data/etc/jupyter/nbgrader_config.py") for n in names)
