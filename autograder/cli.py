@@ -1,8 +1,8 @@
 """The ``tfcourse`` command line: one entry point for the course's life cycle.
 
 This module parses the command line and dispatches each subcommand to its
-module in ``autograder.commands`` (``check``, ``release``, ``exchange``,
-``import_``, ``grade``, ``feedback``, ``report``, ``demo``, ``bench``), each a
+module in ``autograder.commands`` (``start``, ``check``, ``release``, ``exchange``,
+``import_``, ``grade``, ``feedback``, ``export``, ``report``, ``demo``, ``bench``), each a
 thin layer over nbgrader's Python API. Modules are imported on demand, so
 ``tfcourse --help`` stays fast.
 """
