@@ -1,8 +1,8 @@
 """The ``tfcourse`` command line: one entry point for the course's life cycle.
 
 This module parses the command line and dispatches each subcommand to its
-module in ``autograder.commands`` (``check``, ``release``, ``exchange``,
-``import_``, ``grade``, ``feedback``, ``report``, ``demo``, ``bench``), each a
+module in ``autograder.commands`` (``start``, ``check``, ``release``, ``exchange``,
+``import_``, ``grade``, ``feedback``, ``export``, ``report``, ``demo``, ``bench``), each a
 thin layer over nbgrader's Python API. Modules are imported on demand, so
 ``tfcourse --help`` stays fast.
 """
@@ -14,16 +14,31 @@ import sys
 from typing import Callable, Sequence
 
 EXAMPLES = {
+    "start": "example: tfcourse start ~/tf-course    (then: cd ~/tf-course && jupyter lab)",
     "check": "example: tfcourse check 01    (or: tfcourse check 01 ~/work/my-copy.ipynb)",
-    "release": "example: tfcourse release 01    (or: tfcourse release all --exchange /srv/nbgrader/exchange)",
+    "release": "example: tfcourse release 01 --due '2026-12-08 23:59 Europe/Paris'\n"
+               "         tfcourse release all --exchange /srv/nbgrader/exchange",
     "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
     "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
     "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
-    "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)",
+    "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)\n"
+                "         tfcourse feedback 01 --release --exchange /srv/nbgrader/exchange    (students fetch it)",
+    "export": "example: tfcourse export --format canvas 01    (or: tfcourse export --format moodle 01 --out grades.csv)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
     "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
 }
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from autograder.commands.start import start
+
+    report = start(args.folder)
+    print(f"copied {len(report.copied)} notebook(s) into {report.folder}")
+    if report.kept:
+        print(f"kept your own copy of: {', '.join(report.kept)}")
+    print(report.next_steps())
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -37,8 +52,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from autograder.commands.release import release
 
-    for assignment in release(args.assignment, args.course_root):
-        print(f"released course/{assignment}/")
+    for assignment in release(args.assignment, args.course_root, due=args.due):
+        print(f"released course/{assignment}/" + (f", due {args.due}" if args.due else ""))
     if args.exchange:
         from autograder.commands.exchange import release_to_exchange
 
@@ -78,10 +93,24 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_feedback(args: argparse.Namespace) -> int:
     from autograder.commands.feedback import generate_feedback
 
-    written = generate_feedback(args.assignment, args.course_root, args.student)
+    written = generate_feedback(args.assignment, args.course_root, args.student, show_hidden=args.show_hidden,
+                                release=args.release, exchange=args.exchange)
     for path in written:
         print(f"wrote {path}")
+    if args.release:
+        print(f"released feedback for {len(written)} page(s) to the exchange")
     return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from autograder.commands.export import export_grades
+
+    columns = args.column or None
+    done = export_grades(args.format, args.assignment, args.course_root, args.out, columns)
+    for line in done.left_out:
+        print(f"LEFT OUT {line}", file=sys.stderr)
+    print(f"wrote {done.path} ({done.rows} student(s))")
+    return 1 if done.left_out else 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -107,6 +136,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "start": ("students: copy the course notebooks into a folder of your own", _cmd_start),
     "check": ("students: run a notebook's visible tests and list each exercise", _cmd_check),
     "release": ("regenerate course/ from solutions/ (and optionally release to the exchange)",
                 _cmd_release),
@@ -116,6 +146,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "grade": ("autograde submissions in parallel, with a progress bar and a failure summary",
               _cmd_grade),
     "feedback": ("write one HTML feedback page per student and assignment", _cmd_feedback),
+    "export": ("write grades as Canvas's or Moodle's import file (or plain CSV)", _cmd_export),
     "report": ("write grades.csv, score and pass-rate plots, and a Markdown summary", _cmd_report),
     "demo": ("the whole pipeline on three demo students in a temporary course root", _cmd_demo),
     "bench": ("time the notebooks and grading, and print a Markdown table", _cmd_bench),
@@ -124,6 +155,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
 
 def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     which = {"nargs": "?", "default": "all", "help": "NN, an assignment id, or 'all' (default)"}
+    sub["start"].add_argument("folder", nargs="?", default="tf-course",
+                              help="where to put them (default: tf-course in the current folder)")
     sub["check"].add_argument("assignment", help="NN or an assignment id, e.g. 01")
     sub["check"].add_argument("notebook", nargs="?", help="your notebook (default: the course/ copy)")
     sub["release"].add_argument("assignment", **which)
@@ -140,6 +173,19 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["grade"].add_argument("--force", action="store_true", help="regrade what is graded already")
     sub["feedback"].add_argument("assignment", **which)
     sub["feedback"].add_argument("--student", help="only this student")
+    sub["feedback"].add_argument("--show-hidden", action="store_true",
+                                 help="show the hidden tests' code (default: only their results and messages)")
+    sub["feedback"].add_argument("--release", action="store_true",
+                                 help="also put the pages in the exchange for students to fetch")
+    sub["feedback"].add_argument("--exchange", metavar="DIR", help="the nbgrader exchange folder "
+                                 "(default: nbgrader's Exchange.root)")
+    sub["release"].add_argument("--due", metavar="DATE", help="the due date in the gradebook, e.g. "
+                                "'2026-12-08 23:59' (UTC) or '2026-12-08 23:59 Europe/Paris'")
+    sub["export"].add_argument("assignment", **which)
+    sub["export"].add_argument("--format", required=True, choices=["canvas", "moodle", "csv"])
+    sub["export"].add_argument("--out", metavar="FILE", help="default: <course root>/exports/FORMAT-WHICH.csv")
+    sub["export"].add_argument("--column", action="append", metavar="TITLE",
+                               help="Canvas column title per assignment, e.g. 'Homework 1 (1234)' (repeatable)")
     sub["report"].add_argument("--out", help="folder to write into (default: <course root>/reports)")
     sub["demo"].add_argument("--notebooks", default="all",
                              help="comma-separated notebook numbers, e.g. 01,02 (default: all)")
@@ -171,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the gradebook as any database URL nbgrader accepts, e.g. postgresql://host/course "
         "(default: $TFCOURSE_DB, else gradebook.db in the course root)",
     )
+    parser.add_argument(
+        "--source", metavar="DIR", default=None, dest="solutions",
+        help="your edited copy of solutions/ (default: the one shipped with tfcourse); its student "
+        "notebooks are generated into <course root>/release",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {}
     for name, (summary, handler) in COMMANDS.items():
@@ -193,11 +244,29 @@ def ignore_in_checkout(root_arg: str | None) -> None:
         (root / ".gitignore").write_text("# a tfcourse course root: submissions and grades stay out of git\n*\n")
 
 
+def interpreter_bin_on_path() -> None:
+    """Put this interpreter's scripts folder on PATH, for the tools nbgrader runs (``alembic``).
+
+    A venv's ``tfcourse`` may be called by its absolute path without the venv
+    activated (cron, pipx, a JupyterHub service); nbgrader then could not find
+    ``alembic`` to create a gradebook.
+    """
+    scripts = os.path.dirname(sys.executable)
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    if scripts and scripts not in path:
+        os.environ["PATH"] = os.pathsep.join([scripts, *[p for p in path if p]])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    interpreter_bin_on_path()
     if args.db:
         os.environ["TFCOURSE_DB"] = args.db  # read by autograder/nbgrader_config.py
     try:
+        if args.solutions:
+            from autograder.paths import use_source
+
+            use_source(args.solutions, args.course_root)
         return args.handler(args)
     except (ValueError, RuntimeError, OSError) as exc:
         print(f"tfcourse {args.command}: {exc}", file=sys.stderr)

@@ -1,4 +1,13 @@
-"""Where the course's folders are: the repository's solutions/ and course/, and the course root.
+"""Where the course's folders are: solutions/ and course/, and the course root.
+
+solutions/ (the instructor notebooks) and course/ (the student notebooks):
+
+- in a clone (or an editable install), the repository's own folders;
+- in an installed wheel, the copies it installed as data files, in
+  ``{sys.prefix}/share/tfcourse/`` (see ``pyproject.toml``);
+- ``--source DIR`` (``$TFCOURSE_SOURCE``): an instructor's own edited copy of
+  solutions/; its student notebooks are then generated into the course root's
+  ``release/`` (``$TFCOURSE_RELEASE``), never over the shipped ones.
 
 The course root holds everything a class produces (submissions, autograded
 copies, feedback, the gradebook). It is never the package tree:
@@ -11,14 +20,47 @@ from __future__ import annotations
 
 import os
 import re
+import site
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOLUTIONS = REPO / "solutions"
-COURSE = REPO / "course"
 CONFIG = REPO / "autograder" / "nbgrader_config.py"
-DEFAULT_COURSE_ROOT = REPO / "classroom"
 COURSE_ID = "tf-training-process"
+
+
+def _shipped() -> Path:
+    """The folder holding solutions/ and course/: the clone, else where the wheel put them."""
+    if (REPO / "solutions").is_dir():
+        return REPO
+    for prefix in (sys.prefix, site.getuserbase()):
+        if (Path(prefix) / "share" / "tfcourse" / "solutions").is_dir():
+            return Path(prefix) / "share" / "tfcourse"
+    return REPO  # nothing installed: messages will name the clone's folders
+
+
+IN_CLONE = (REPO / "solutions").is_dir()
+SOLUTIONS = Path(os.environ.get("TFCOURSE_SOURCE") or _shipped() / "solutions").expanduser().resolve()
+COURSE = Path(os.environ.get("TFCOURSE_RELEASE") or _shipped() / "course").expanduser().resolve()
+# A clone keeps its class in classroom/ (git-ignored); an installed package in the user's home.
+DEFAULT_COURSE_ROOT = REPO / "classroom" if IN_CLONE else Path.home() / "tfcourse-classroom"
+
+
+def use_source(source: str | os.PathLike, root: str | os.PathLike | None = None) -> None:
+    """Use an instructor's edited copy of solutions/ (``--source``), in this process and its workers.
+
+    The student notebooks generated from it go to ``<course root>/release``.
+
+    Raises:
+        FileNotFoundError: ``source`` holds no assignment folder.
+    """
+    global SOLUTIONS, COURSE
+    folder = Path(source).expanduser().resolve()
+    if not any(p.is_dir() and _ASSIGNMENT.match(p.name) for p in folder.glob("*")):
+        raise FileNotFoundError(f"{folder} holds no assignment folder (NN-name/NN-name.ipynb): pass your "
+                                "copy of solutions/")
+    SOLUTIONS, COURSE = folder, course_root(root) / "release"
+    os.environ["TFCOURSE_SOURCE"], os.environ["TFCOURSE_RELEASE"] = str(SOLUTIONS), str(COURSE)
 
 _ASSIGNMENT = re.compile(r"^\d\d-[a-z0-9-]+$")
 
@@ -31,6 +73,8 @@ def course_root(explicit: str | os.PathLike | None = None) -> Path:
 
 def assignments() -> list[str]:
     """Assignment ids (``01-training-steps``, ...) in course order, from solutions/."""
+    if not SOLUTIONS.is_dir():
+        raise FileNotFoundError(f"no solutions folder at {SOLUTIONS}: reinstall tfcourse, or pass --source DIR")
     return sorted(
         p.name for p in SOLUTIONS.iterdir() if p.is_dir() and _ASSIGNMENT.match(p.name)
     )

@@ -19,7 +19,8 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 from autograder.cells import grade_id, grade_ids, is_exercise, is_test, points, restore_position
-from autograder.paths import COURSE, resolve_assignment
+from autograder import paths
+from autograder.paths import resolve_assignment
 from helpers.quiet import QUIET_ENV
 
 
@@ -140,7 +141,7 @@ def check(
     >>> print(check("01").table())  # doctest: +SKIP
     """
     assignment = which if released else resolve_assignment(which)
-    release_path = Path(released) if released else COURSE / assignment / f"{assignment}.ipynb"
+    release_path = Path(released) if released else paths.COURSE / assignment / f"{assignment}.ipynb"
     path = Path(notebook) if notebook else release_path
     nb = read_student_notebook(path)
     report = CheckReport(path)

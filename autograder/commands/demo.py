@@ -28,18 +28,20 @@ from autograder.commands.report import write_report
 from autograder.grading.autograde import grade
 from autograder.grading.progress import ProgressBar
 from autograder.nbgrader_api import open_api
-from autograder.paths import COURSE, SOLUTIONS, assignments, resolve_assignment
+from autograder import paths
+from autograder.paths import assignments, resolve_assignment
 
 STUDENTS = ("reference", "blank", "partial")
 
 
-def reference_answers(assignment: str, solutions: Path = SOLUTIONS) -> dict[str, str]:
+def reference_answers(assignment: str, solutions: Path | None = None) -> dict[str, str]:
     """The solution notebook's answers as a student would write them, by exercise grade id."""
+    solutions = solutions or paths.SOLUTIONS
     return cells.reference_answers(nbformat.read(str(solutions / assignment / f"{assignment}.ipynb"), as_version=4))
 
 
 def demo_submissions(
-    assignment: str, solutions: Path = SOLUTIONS, course: Path = COURSE
+    assignment: str, solutions: Path | None = None, course: Path | None = None
 ) -> tuple[dict[str, NotebookNode], dict[str, dict[str, float]]]:
     """The three demo students' notebooks, and each one's expected score per test cell.
 
@@ -48,6 +50,7 @@ def demo_submissions(
         solutions: The instructor notebooks' folder. Defaults to solutions/.
         course: The student notebooks' folder. Defaults to course/.
     """
+    course = course or paths.COURSE
     released = nbformat.read(str(course / assignment / f"{assignment}.ipynb"), as_version=4)
     answers = reference_answers(assignment, solutions)
     exercises = list(answers)
@@ -126,7 +129,7 @@ def run_demo(notebooks: str = "all", root: str | Path | None = None, workers: in
         expected = {}
         for assignment in chosen:
             release(assignment, course, release_dir=course / "release")
-            subs, expected[assignment] = demo_submissions(assignment)
+            subs, expected[assignment] = demo_submissions(assignment, course=course / "release")
             for student, nb in subs.items():
                 path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
                 path.parent.mkdir(parents=True, exist_ok=True)

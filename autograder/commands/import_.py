@@ -12,6 +12,16 @@ or folder, in the shapes learning platforms produce:
 The assignment comes from the notebook's own graded cells (their ids start
 with the notebook number), checked against the file's name and ``--assignment``.
 Whatever cannot be placed with certainty is reported, never guessed.
+
+Two things travel with each submission, for the way back to the LMS:
+
+- its time, in ``timestamp.txt`` beside the notebook, where nbgrader's
+  autograde reads it and computes lateness against the assignment's due date
+  (``tfcourse release --due``): the file's time, which for a zip is the entry's
+  time (read as UTC, as LMS servers write them). Canvas's ``_LATE_`` marker is
+  recorded too.
+- the LMS's id of the student (Canvas's user id, Moodle's participant id), in
+  ``<root>/lms_ids.json``, which ``tfcourse export`` uses to match grades.
 """
 from __future__ import annotations
 
@@ -23,14 +33,16 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from autograder.cells import grade_ids
 from autograder.paths import assignments as known_assignments
 from autograder.paths import course_root, resolve_assignment
 
-MOODLE = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_\w*$")
-CANVAS = re.compile(r"^(?P<login>[A-Za-z0-9.\-]+?)(?:_LATE)?_\d+_\d+_")
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_\w*$")
+CANVAS = re.compile(r"^(?P<login>[A-Za-z0-9.\-]+?)(?P<late>_LATE)?_(?P<id>\d+)_\d+_")
+LMS_IDS = "lms_ids.json"
 SKIP = ("__MACOSX", ".ipynb_checkpoints")
 
 
@@ -77,6 +89,34 @@ def _named_assignment(rel: Path, known: list[str]) -> str | None:
     return max(named, key=len) if named else None
 
 
+def lms_record(rel: Path) -> dict | None:
+    """The LMS's own id of the student whose file this is, or None for names no LMS made.
+
+    >>> lms_record(Path("doejane_LATE_1234_5678_nb.ipynb"))
+    {'lms': 'canvas', 'id': '1234', 'name': 'doejane', 'late': True}
+    """
+    for part in rel.parts[:-1]:
+        if m := MOODLE.match(part):
+            return {"lms": "moodle", "id": m["id"], "name": m["name"]}
+    if m := CANVAS.match(rel.name):
+        return {"lms": "canvas", "id": m["id"], "name": m["login"], "late": bool(m["late"])}
+    return None
+
+
+def load_lms_ids(root: Path) -> dict[str, dict]:
+    """``{student: {"lms": ..., "id": ..., "name": ...}}`` as imports recorded them in ``root``."""
+    path = root / LMS_IDS
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def write_timestamp(folder: Path, source: Path) -> str:
+    """Write nbgrader's ``timestamp.txt`` in ``folder`` from ``source``'s modification time; return it."""
+    when = datetime.fromtimestamp(source.stat().st_mtime, timezone.utc)
+    text = when.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    (folder / "timestamp.txt").write_text(text)
+    return text
+
+
 def _student(rel: Path, assignment: str | None, known: list[str]) -> str | None:
     for part in rel.parts[:-1]:
         if m := MOODLE.match(part):
@@ -96,6 +136,11 @@ def _unpack(source: Path, scratch: Path) -> Path:
         raise ValueError(f"{source} is neither a folder nor a zip file: pass the LMS download")
     with zipfile.ZipFile(source) as archive:
         archive.extractall(scratch)
+        for info in archive.infolist():  # extractall drops the entries' times: the submission times
+            when = datetime(*info.date_time, tzinfo=timezone.utc).timestamp()
+            target = scratch / info.filename
+            if target.is_file():
+                os.utime(target, (when, when))
     tops = [p for p in scratch.iterdir() if p.name not in SKIP]
     only = tops[0] if len(tops) == 1 and tops[0].is_dir() else None
     return only if only and not MOODLE.match(only.name) else scratch
@@ -129,6 +174,7 @@ def import_submissions(
     with tempfile.TemporaryDirectory(prefix="tfcourse-import-") as scratch:
         base = _unpack(source, Path(scratch))
         found: dict[tuple[str, str], list[Path]] = defaultdict(list)
+        ids = load_lms_ids(resolved)
         for path in sorted(base.rglob("*.ipynb")):
             rel = path.relative_to(base)
             if any(part in SKIP or part.startswith(".") for part in rel.parts):
@@ -148,7 +194,13 @@ def import_submissions(
                 report.replaced.append(f"{student}/{target}")
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(paths[0], dest)
+            write_timestamp(dest.parent, paths[0])
+            if record := lms_record(Path(names[0])):
+                ids[student] = record
             report.placed.append((names[0], student, target))
+        if ids:
+            resolved.mkdir(parents=True, exist_ok=True)
+            (resolved / LMS_IDS).write_text(json.dumps(ids, indent=1, sort_keys=True) + "\n")
     return report
 
 

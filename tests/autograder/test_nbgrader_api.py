@@ -28,3 +28,43 @@ def test_a_failed_call_raises_one_line_and_a_successful_one_nothing():
     with pytest.raises(RuntimeError) as raised:
         require_success({"success": False, "log": "ignored", "error": LOG}, "collect 01")
     assert str(raised.value) == "nbgrader could not collect 01: PermissionError: [Errno 13] /srv/nbgrader/exchange"
+
+
+@pytest.mark.nbgrader
+def test_a_real_nbgrader_failure_names_its_cause(tmp_path):
+    """When nbgrader fails and says only "see the above traceback", does our message give the real cause?"""
+    import shutil
+
+    from autograder.nbgrader_api import open_api
+    from tests.autograder import tiny
+
+    source = tmp_path / "source" / tiny.TINY
+    shutil.copytree(tiny.FIXTURES / tiny.TINY, source)
+    nb = source / f"{tiny.TINY}.ipynb"
+    nb.write_text(nb.read_text().replace("### END HIDDEN TESTS", "### (end marker lost)"))
+    api = open_api(tmp_path / "root")
+    api.coursedir.source_directory = str(source.parent)
+    api.coursedir.release_directory = str(tmp_path / "release")
+    result = api.generate_assignment(tiny.TINY, force=True, create=True)
+    assert "above traceback" in result["error"]  # nbgrader's own last words
+    with pytest.raises(RuntimeError) as raised:
+        require_success(result, f"generate {tiny.TINY}")
+    message = str(raised.value)
+    assert "RuntimeError: No end hidden tests statement found" in message
+    assert "above traceback" not in message and "\n" not in message
+
+
+@pytest.mark.slow
+def test_tfcourse_finds_alembic_without_the_venv_on_path(tmp_path):
+    """Called by the interpreter's path with PATH lacking its scripts folder, does a fresh gradebook still open?"""
+    import subprocess
+    import sys
+
+    from autograder.paths import REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "--course-root", str(tmp_path / "root"),
+         "export", "--format", "csv", "--out", str(tmp_path / "grades.csv")],
+        cwd=REPO, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "grades.csv").read_text().startswith("student,assignment")
