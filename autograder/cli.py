@@ -18,7 +18,7 @@ EXAMPLES = {
     "release": "example: tfcourse release 01    (or: tfcourse release all --exchange /srv/nbgrader/exchange)",
     "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
     "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
-    "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
+    "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --scheduler tcp://HOST:8786)",
     "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
@@ -72,7 +72,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from autograder.commands.grade import grade_command
 
-    return grade_command(args.assignment, args.course_root, args.student, args.workers, args.force)
+    return grade_command(args.assignment, args.course_root, args.student, args.workers, args.force,
+                         cluster=args.scheduler or args.cluster)
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
@@ -138,6 +139,11 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["grade"].add_argument("--student", action="append", help="only this student (repeatable)")
     sub["grade"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
     sub["grade"].add_argument("--force", action="store_true", help="regrade what is graded already")
+    on_dask = sub["grade"].add_mutually_exclusive_group()
+    on_dask.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                         help="grade on this Dask cluster (see the README: Grading on a cluster)")
+    on_dask.add_argument("--cluster", metavar="local:N",
+                         help="grade on a Dask LocalCluster of N single-threaded worker processes")
     sub["feedback"].add_argument("assignment", **which)
     sub["feedback"].add_argument("--student", help="only this student")
     sub["report"].add_argument("--out", help="folder to write into (default: <course root>/reports)")
