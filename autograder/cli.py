@@ -22,7 +22,7 @@ EXAMPLES = {
     "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
-    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
+    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or: tfcourse bench --dask)",
 }
 
 
@@ -100,9 +100,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.dask:
+        from autograder.commands.bench_dask import run_dask_bench
+
+        print(run_dask_bench(class_size=60 if args.class_size is None else args.class_size,
+                             workers=args.workers, notebook=args.notebook))
+        return 0
     from autograder.commands.bench import run_bench
 
-    print(run_bench(short=args.short, notebooks=args.notebooks, class_size=args.class_size,
+    print(run_bench(short=args.short, notebooks=args.notebooks,
+                    class_size=12 if args.class_size is None else args.class_size,
                     workers=args.workers, timings_only=args.timings_only))
     return 0
 
@@ -154,10 +161,16 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["demo"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
     sub["bench"].add_argument("--short", action="store_true", help="notebook 01 and two students only")
     sub["bench"].add_argument("--notebooks", default="all", help="comma-separated numbers (default: all)")
-    sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students, 0 for none (default: 12)")
+    sub["bench"].add_argument("--class-size", type=int,
+                              help="synthetic students, 0 for none (default: 12; 60 with --dask)")
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
     sub["bench"].add_argument("--timings-only", action="store_true",
                               help="only each notebook's run time and peak memory, no grading")
+    sub["bench"].add_argument("--dask", action="store_true",
+                              help="grade one class on the local pool, --cluster local:N and a dask scheduler "
+                                   "with N worker processes; Dask's overhead and a projection")
+    sub["bench"].add_argument("--notebook", help="with --dask: grade this course notebook (e.g. 01) instead of "
+                                                 "the tiny TensorFlow-free one")
 
 
 def build_parser() -> argparse.ArgumentParser:
