@@ -227,7 +227,7 @@ def _replies(tasks: list[dict], workers: int, log_dir: Path, cluster: str | None
         return run_tasks(tasks, workers, log_dir)
     from autograder.grading.on_dask import run_on_dask  # Dask is imported only when asked for
 
-    return run_on_dask(tasks, cluster)
+    return run_on_dask(tasks, cluster, log_dir)
 
 
 def _run(root: Path, gb: Gradebook, pairs: list[tuple[str, str]], workers: int,

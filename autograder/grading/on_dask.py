@@ -29,6 +29,7 @@ processes). Dask does the scheduling; this module only says what one task is:
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -72,11 +73,20 @@ class ForkServerPlugin(WorkerPlugin):
 
     name = "tfcourse-fork-server"
 
+    def __init__(self, log_dir: str | None = None):
+        self.log_dir = log_dir
+
     def setup(self, worker) -> None:
         from autograder.kernels.forkserver_client import CLIENT
 
         os.environ.setdefault("MPLBACKEND", "Agg")
         self.client = CLIENT
+        if self.log_dir:  # a LocalCluster: what nbgrader and kernels print goes to a log, as for local workers
+            Path(self.log_dir).mkdir(parents=True, exist_ok=True)
+            path = Path(self.log_dir) / f"dask-worker-{os.getpid()}.log"
+            log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+            os.dup2(log, 2)
+            os.close(log)
 
     def teardown(self, worker) -> None:
         self.client.close()
@@ -126,8 +136,11 @@ def grade_submission(assignment: str, student: str, files: dict[str, bytes], gra
         shutil.rmtree(root, ignore_errors=True)
 
 
-def connect(where: str) -> Client:
+def connect(where: str, log_dir: Path | None = None) -> Client:
     """A client for ``where``: a scheduler address (``tcp://host:8786``) or ``local:N``.
+
+    A ``LocalCluster``'s workers write what nbgrader and the kernels print
+    into ``log_dir``, when given, instead of this terminal.
 
     Raises:
         ValueError: ``where`` is neither.
@@ -138,7 +151,7 @@ def connect(where: str) -> Client:
         if not count.isdigit() or int(count) < 1:
             raise ValueError(f"--cluster takes local:N with N a positive number of workers, got {where!r}")
         cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                               dashboard_address=":0", memory_limit=0)
+                               dashboard_address=":0", memory_limit=0, silence_logs=logging.ERROR)
         client = Client(cluster)
         client.tfcourse_cluster = cluster
     else:
@@ -147,7 +160,8 @@ def connect(where: str) -> Client:
         client.wait_for_workers(1, timeout=120)
         check_workers(client)
         if not client.run_on_scheduler(_fail_fast):
-            client.register_plugin(ForkServerPlugin())
+            local = getattr(client, "tfcourse_cluster", None) is not None
+            client.register_plugin(ForkServerPlugin(str(log_dir) if local and log_dir else None))
     except BaseException:
         close(client)
         raise
@@ -223,7 +237,7 @@ def _receive(task: dict, future) -> dict:
     return reply
 
 
-def run_on_dask(tasks: Iterable[dict], where: str) -> Iterator[dict]:
+def run_on_dask(tasks: Iterable[dict], where: str, log_dir: Path | None = None) -> Iterator[dict]:
     """Like ``worker_pool.run_tasks``, on the Dask cluster ``where``: each reply as it arrives.
 
     No more tasks are in the cluster than it has worker threads, so tasks
@@ -233,7 +247,7 @@ def run_on_dask(tasks: Iterable[dict], where: str) -> Iterator[dict]:
     todo = list(tasks)
     if not todo:
         return
-    client = connect(where)
+    client = connect(where, log_dir)
     running: dict = {}  # future key -> (task, future)
     flow = as_completed()
 

@@ -164,13 +164,16 @@ def test_workers_with_other_grading_code_are_refused(graded, monkeypatch):
 @pytest.mark.nbgrader
 @pytest.mark.slow
 def test_grade_on_a_local_cluster(tmp_path):
-    """Does --cluster local:2 grade a class with the same scores as the local pool?"""
+    """Does --cluster local:2 grade a class, with the progress bar alone on the terminal and the workers' noise in logs?"""
     students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=3)
     for student, nb in students.items():
         tiny.submit(tmp_path, student, nb)
     code, out, err = tfcourse("--course-root", str(tmp_path), "grade", tiny.TINY, "--cluster", "local:2")
     assert code == 0, out + err[-3000:]
     assert "graded 3 of 3 submission(s)" in out and "on Dask (local:2)" in out
+    assert "ETA" in err and "3/3" in err
+    logs = "".join(p.read_text() for p in (tmp_path / ".tfcourse" / "logs").glob("dask-worker-*.log"))
+    assert "[IPKernelApp]" in logs  # the kernels' start-up noise, kept off the terminal
     scores = {k[1]: sum(g[0] for g in v["grades"].values()) for k, v in dump(tmp_path).items()}
     assert scores == {"student00": 5, "student01": 0, "student02": 2}
 
