@@ -136,7 +136,7 @@ def _table(seconds: dict[str, float], n: int, workers: int, assignment: str, ide
         total = math.ceil(tasks / w) * task
         lines.append(f"| {w} | {total / 3600:.2f} h ({total / 60:.0f} min) |")
     lines += ["", "Assumptions: one single-threaded worker per core, each with memory for one kernel "
-              "(about 1-1.5 GB for the TensorFlow notebooks); a task takes as long on every worker as it did "
+              "(about 2 GB per worker for the TensorFlow notebooks); a task takes as long on every worker as it did "
               "here, whatever the number of workers (the scheduler and the instructor's merge, a few ms per "
               "submission, are not the bottleneck up to 50 workers); tasks spread evenly, no stragglers; "
               "cluster start-up and the first fork-server start per worker (a few seconds) not included."]
