@@ -8,6 +8,7 @@ serial ``nbgrader autograde`` for comparison.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -184,3 +185,32 @@ def test_bad_cluster_argument_gets_one_line(tmp_path):
     tiny.submit(tmp_path, "student00", students["student00"])
     code, _, err = tfcourse("--course-root", str(tmp_path), "grade", tiny.TINY, "--cluster", "local:zero")
     assert code == 1 and "local:N" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_ctrl_c_keeps_merged_grades(tmp_path, dask_cluster):
+    """Does Ctrl-C during grading on a cluster stop it, keep every grade merged so far, and leave the rest to a rerun?"""
+    students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=6)
+    for student, nb in students.items():
+        tiny.submit(tmp_path, student, nb)
+    with distributed.Client(dask_cluster) as client:  # the module's saboteur may still be registered
+        if KillWorkerOn.name in client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.worker_plugins)):
+            client.unregister_worker_plugin(KillWorkerOn.name)
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "autograder.cli", "--course-root", str(tmp_path), "grade", tiny.TINY,
+         "--scheduler", dask_cluster],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    for line in grading.stderr:
+        if " 1/6 " in line:
+            break
+    grading.send_signal(signal.SIGINT)
+    out, err = grading.communicate(timeout=120)
+    assert grading.returncode == 130, out + err[-3000:]
+    assert "interrupted; what was graded so far is kept" in err
+    merged = {key[1] for key, row in dump(tmp_path).items() if row["grades"]["00_add_test"][0] is not None}
+    placed = {p.name for p in (tmp_path / "autograded").iterdir()}
+    assert merged == placed and 1 <= len(merged) < 6, (merged, placed)
+    code, out, _ = tfcourse("--course-root", str(tmp_path), "grade", tiny.TINY, "--scheduler", dask_cluster)
+    assert code == 0 and f"graded {6 - len(merged)} of {6 - len(merged)} submission(s)" in out, out
