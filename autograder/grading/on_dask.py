@@ -157,7 +157,11 @@ def connect(where: str, log_dir: Path | None = None) -> Client:
     else:
         client = Client(where, timeout="30s")
     try:
-        client.wait_for_workers(1, timeout=120)
+        try:
+            client.wait_for_workers(1, timeout=120)
+        except TimeoutError:
+            raise RuntimeError(f"no Dask worker joined {where} within 120 s: start some, e.g. "
+                               f"`dask worker {client.scheduler.address} --nthreads 1 --memory-limit 0`") from None
         check_workers(client)
         if not client.run_on_scheduler(_fail_fast):
             local = getattr(client, "tfcourse_cluster", None) is not None
