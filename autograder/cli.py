@@ -20,13 +20,13 @@ EXAMPLES = {
                "         tfcourse release all --exchange /srv/nbgrader/exchange",
     "collect": "example: tfcourse collect 01 --exchange /srv/nbgrader/exchange",
     "import": "example: tfcourse import ~/Downloads/submissions.zip --assignment 01",
-    "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --student jane --force)",
+    "grade": "example: tfcourse grade 01 --workers 2    (or: tfcourse grade all --scheduler tcp://HOST:8786)",
     "feedback": "example: tfcourse feedback 01    (writes <course root>/feedback/STUDENT/01-.../*.html)\n"
                 "         tfcourse feedback 01 --release --exchange /srv/nbgrader/exchange    (students fetch it)",
     "export": "example: tfcourse export --format canvas 01    (or: tfcourse export --format moodle 01 --out grades.csv)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
-    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or, quick: tfcourse bench --short)",
+    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or: tfcourse bench --dask)",
 }
 
 
@@ -87,7 +87,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from autograder.commands.grade import grade_command
 
-    return grade_command(args.assignment, args.course_root, args.student, args.workers, args.force)
+    return grade_command(args.assignment, args.course_root, args.student, args.workers, args.force,
+                         cluster=args.scheduler or args.cluster)
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
@@ -128,9 +129,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.dask:
+        from autograder.commands.bench_dask import run_dask_bench
+
+        print(run_dask_bench(class_size=60 if args.class_size is None else args.class_size,
+                             workers=args.workers, notebook=args.notebook))
+        return 0
     from autograder.commands.bench import run_bench
 
-    print(run_bench(short=args.short, notebooks=args.notebooks, class_size=args.class_size,
+    print(run_bench(short=args.short, notebooks=args.notebooks,
+                    class_size=12 if args.class_size is None else args.class_size,
                     workers=args.workers, timings_only=args.timings_only))
     return 0
 
@@ -171,6 +179,11 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["grade"].add_argument("--student", action="append", help="only this student (repeatable)")
     sub["grade"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
     sub["grade"].add_argument("--force", action="store_true", help="regrade what is graded already")
+    on_dask = sub["grade"].add_mutually_exclusive_group()
+    on_dask.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                         help="grade on this Dask cluster (see the README: Grading on a cluster)")
+    on_dask.add_argument("--cluster", metavar="local:N",
+                         help="grade on a Dask LocalCluster of N single-threaded worker processes")
     sub["feedback"].add_argument("assignment", **which)
     sub["feedback"].add_argument("--student", help="only this student")
     sub["feedback"].add_argument("--show-hidden", action="store_true",
@@ -194,10 +207,16 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["demo"].add_argument("--workers", type=int, help="parallel graders (default: the number of cores)")
     sub["bench"].add_argument("--short", action="store_true", help="notebook 01 and two students only")
     sub["bench"].add_argument("--notebooks", default="all", help="comma-separated numbers (default: all)")
-    sub["bench"].add_argument("--class-size", type=int, default=12, help="synthetic students, 0 for none (default: 12)")
+    sub["bench"].add_argument("--class-size", type=int,
+                              help="synthetic students, 0 for none (default: 12; 60 with --dask)")
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
     sub["bench"].add_argument("--timings-only", action="store_true",
                               help="only each notebook's run time and peak memory, no grading")
+    sub["bench"].add_argument("--dask", action="store_true",
+                              help="grade one class on the local pool, --cluster local:N and a dask scheduler "
+                                   "with N worker processes; Dask's overhead and a projection")
+    sub["bench"].add_argument("--notebook", help="with --dask: grade this course notebook (e.g. 01) instead of "
+                                                 "the tiny TensorFlow-free one")
 
 
 def build_parser() -> argparse.ArgumentParser:

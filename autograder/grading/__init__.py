@@ -7,5 +7,6 @@
 - ``worker_pool``: the worker processes, replaced when one crashes;
 - ``private_gradebooks``: the per-submission SQLite gradebooks, and merging
   them into the real one;
-- ``progress``: the progress bar ``tfcourse grade`` draws.
+- ``progress``: the progress bar ``tfcourse grade`` draws;
+- ``on_dask``: the same tasks on a Dask cluster (``--scheduler``, ``--cluster local:N``).
 """

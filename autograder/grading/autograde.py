@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -170,6 +171,7 @@ def grade(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[int, int, Outcome], None] | None = None,
+    cluster: str | None = None,
 ) -> list[Outcome]:
     """Autograde submissions in ``<root>/submitted/STUDENT/ASSIGNMENT/``.
 
@@ -182,6 +184,10 @@ def grade(
         force: Regrade submissions that were already autograded. Defaults to
             ``False``: those are skipped, like ``nbgrader autograde`` does.
         progress: Called as ``progress(done, total, outcome)`` after each one.
+        cluster: Grade on Dask instead of local workers: a scheduler address
+            (``"tcp://host:8786"``) or ``"local:N"`` for a ``LocalCluster`` of
+            N worker processes (``autograder.grading.on_dask``); ``workers``
+            is then ignored. Defaults to ``None``: the local worker pool.
 
     Returns:
         One ``Outcome`` per submission attempted, in (assignment, student) order.
@@ -213,11 +219,19 @@ def grade(
             pairs = [(a, s) for a, s in pairs if not (resolved / "autograded" / s / a).exists()]
         _ensure_in_gradebook(resolved, sorted({a for a, _ in pairs}), gb)
         gb.db.expire_all()
-        return _run(resolved, gb, pairs, workers or default_workers(), progress)
+        return _run(resolved, gb, pairs, workers or default_workers(), progress, cluster)
+
+
+def _replies(tasks: list[dict], workers: int, log_dir: Path, cluster: str | None):
+    if cluster is None:
+        return run_tasks(tasks, workers, log_dir)
+    from autograder.grading.on_dask import run_on_dask  # Dask is imported only when asked for
+
+    return run_on_dask(tasks, cluster, log_dir)
 
 
 def _run(root: Path, gb: Gradebook, pairs: list[tuple[str, str]], workers: int,
-         progress: Callable[[int, int, Outcome], None] | None) -> list[Outcome]:
+         progress: Callable[[int, int, Outcome], None] | None, cluster: str | None = None) -> list[Outcome]:
     outcomes: dict[tuple[str, str], Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="tfcourse-grade-") as scratch:
         grader = Grader(root, gb, Path(scratch))
@@ -235,16 +249,17 @@ def _run(root: Path, gb: Gradebook, pairs: list[tuple[str, str]], workers: int,
             if progress:
                 progress(done, len(pairs), outcome)
         log_dir = root / ".tfcourse" / "logs"
-        for reply in run_tasks(tasks.values(), workers, log_dir):
-            task = tasks[reply["id"]]
-            try:
-                outcome = grader.finish(task, reply)
-            except Exception as exc:  # one result that cannot be merged must not stop the batch
-                gb.db.rollback()
-                outcome = Outcome(task["assignment"], task["student"], False, problems=["merge failed"],
-                                  detail=f"{type(exc).__name__}: {exc}")
-            outcomes[(task["assignment"], task["student"])] = outcome
-            done += 1
-            if progress:
-                progress(done, len(pairs), outcome)
+        with closing(_replies(list(tasks.values()), workers, log_dir, cluster)) as replies:
+            for reply in replies:
+                task = tasks[reply["id"]]
+                try:
+                    outcome = grader.finish(task, reply)
+                except Exception as exc:  # one result that cannot be merged must not stop the batch
+                    gb.db.rollback()
+                    outcome = Outcome(task["assignment"], task["student"], False, problems=["merge failed"],
+                                      detail=f"{type(exc).__name__}: {exc}")
+                outcomes[(task["assignment"], task["student"])] = outcome
+                done += 1
+                if progress:
+                    progress(done, len(pairs), outcome)
     return [outcomes[p] for p in sorted(outcomes)]
