@@ -49,6 +49,8 @@ INSTALL = ("Grading runs student code in a bubblewrap sandbox, and none works he
            "running with your rights, pass --unsafe-no-sandbox.")
 #: Course code a kernel imports (read-only); never the repository root, which holds solutions/.
 CODE = (paths.REPO / "autograder", paths.REPO / "helpers")
+#: Size of a sandbox's private /tmp and /dev/shm (a forked kernel gets its own of the same size).
+TMP_BYTES = 256 * 1024 * 1024
 #: The most processes and threads one kernel may run at once (TensorFlow starts a few dozen threads).
 MAX_PROCESSES = 512
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "localtime",
@@ -173,7 +175,8 @@ def command(inner: list[str], writable: Iterable[str | Path], env: dict[str, str
     args = [binary or require(), "--unshare-all", "--die-with-parent", "--new-session", *_system_view()]
     for path in read_only_paths():
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    size = str(TMP_BYTES)  # filling /tmp or /dev/shm fills only this sandbox's own, in memory
+    args += ["--size", size, "--tmpfs", "/tmp", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--proc", "/proc"]
     for path in writable:
         args += ["--bind", str(path), str(path)]
     args += ["--clearenv"]
@@ -207,6 +210,15 @@ def works(binary: str) -> str:
     except (OSError, subprocess.SubprocessError) as error:
         return f"{type(error).__name__}: {error}"
     return "" if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+
+
+def version(binary: str | None = None) -> str:
+    """``bwrap --version`` of ``binary`` (default: the one grading uses), e.g. ``0.8.0``."""
+    try:
+        done = subprocess.run([binary or require(), "--version"], capture_output=True, text=True, timeout=10)
+        return done.stdout.split()[-1] if done.stdout.split() else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
 
 
 @functools.lru_cache(maxsize=None)

@@ -118,7 +118,7 @@ def _mirror(child: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m") -> None:
+def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m") -> None:  # jail.TMP_BYTES
     """Move this (freshly forked) process into namespaces of its own; returns in PID 1 of them.
 
     Args:
