@@ -92,3 +92,11 @@ c.SandboxedKernelManager.file_mb = 512
 # grading run (autograder.kernels.forkserver): ~0.4 s instead of ~4 s per notebook.
 # False starts every kernel on its own, as nbgrader does without this course.
 c.SandboxedKernelManager.fork_server = True
+# Every grading kernel runs in a bubblewrap sandbox (autograder.kernels.jail):
+# it sees only its own notebook's folder (a copy), the course code and the
+# Python environment, has no network and its own processes, and at most this
+# many processes and threads. Without a working bwrap, grading refuses.
+c.SandboxedKernelManager.max_processes = 512
+# UNSAFE: True runs student code with the grader's rights and no sandbox
+# (as `tfcourse --unsafe-no-sandbox` or TFCOURSE_UNSAFE_NO_SANDBOX=1 does).
+# c.SandboxedKernelManager.unsafe_no_sandbox = False

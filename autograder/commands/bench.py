@@ -147,6 +147,18 @@ def machine() -> str:
             f"Python {platform.python_version()}; load average {load}")
 
 
+def sandbox_description() -> str:
+    """Where the graded kernels ran: in the bubblewrap sandbox (autograder.kernels.jail), or not."""
+    from autograder.kernels import jail
+
+    if jail.unsafe():
+        return "NO sandbox (--unsafe-no-sandbox)"
+    try:
+        return f"in the sandbox ({Path(jail.require()).name} {jail.version()})"
+    except jail.SandboxUnavailable:
+        return "no sandbox available"
+
+
 def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
               workers: int = 2, solutions: Path | None = None, timings_only: bool = False) -> str:
     """Run the benchmark; return its Markdown tables.
@@ -270,10 +282,11 @@ class Grading:
                 for seconds, origin in timing.kernel_waits:
                     waits.setdefault(origin, []).append(seconds)
         rows = []
+        where = sandbox_description()
         for origin in ("started on its own", "forked", "forked, fork server started for it"):
             if waits.get(origin):
                 found = waits[origin]
-                rows += [f"| kernel wait before the first cell (s), {origin}: mean of {len(found)} | "
+                rows += [f"| kernel wait before the first cell (s), {origin}: mean of {len(found)}, {where} | "
                          f"{sum(found) / len(found):.2f} |",
-                         f"| kernel wait before the first cell (s), {origin}: max | {max(found):.2f} |"]
+                         f"| kernel wait before the first cell (s), {origin}: max, {where} | {max(found):.2f} |"]
         return rows

@@ -1,6 +1,7 @@
 """``tfcourse check``: a student runs a notebook's visible tests headless and reads one row per exercise.
 
-The notebook runs in a fresh kernel from top to bottom, carrying on past
+The notebook runs in a fresh kernel (in the grading sandbox where there is
+one: ``autograder.kernels.jail``) from top to bottom, carrying on past
 errors, as "Restart and run all" would if nothing stopped it. Each exercise
 (solution cell) owns the test cells that follow it. An exercise or test cell
 deleted by mistake is put back from the released copy where the grader puts
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +124,26 @@ def summarise(nb: NotebookNode) -> list[ExerciseResult]:
     return rows
 
 
+def _kernel_manager() -> dict:
+    """The grading kernel's sandbox (``autograder.kernels.jail``) where there is one: an instructor may be checking
+    a student's notebook. Without one, a student checking their own notebook still can, with a warning."""
+    from traitlets.config import Config
+
+    from autograder.kernels import jail
+    from autograder.kernels.manager import SandboxedKernelManager
+
+    if not jail.unsafe():
+        try:
+            jail.require()
+        except jail.SandboxUnavailable:
+            print("tfcourse check: no sandbox here (bubblewrap): the notebook runs with your rights; check only "
+                  "notebooks you trust", file=sys.stderr)
+            return {}
+    config = Config()
+    config.SandboxedKernelManager.fork_server = False  # one notebook: a fork server would not pay for itself
+    return {"kernel_manager_class": SandboxedKernelManager, "config": config}
+
+
 def check(
     which: str, notebook: str | Path | None = None, timeout: int = 120,
     released: str | Path | None = None,
@@ -156,7 +178,7 @@ def check(
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.update(QUIET_ENV)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.resolve().parent)}})
+                            resources={"metadata": {"path": str(path.resolve().parent)}}, **_kernel_manager())
     client.execute()
     report.rows = summarise(nb)
     return report

@@ -53,7 +53,14 @@ def grade_command(which: str, root: str | Path | None, students: Sequence[str] |
 
     Returns:
         0 when everything was graded (or nothing needed grading), else 1.
+
+    Raises:
+        autograder.kernels.jail.SandboxUnavailable: no sandbox here (and no ``--unsafe-no-sandbox``).
     """
+    from autograder.kernels import jail
+
+    if not jail.unsafe():
+        jail.require()  # SandboxUnavailable says what to install; nothing is graded
     workers = workers or default_workers()
     started = time.monotonic()
     outcomes = grade(which, root, students, workers, force, progress=ProgressBar(), cluster=cluster)

@@ -15,6 +15,8 @@ original stdout. Everything nbgrader or a kernel prints goes to stderr.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import sys
@@ -22,14 +24,21 @@ import traceback
 from pathlib import Path
 
 
+@functools.lru_cache(maxsize=None)
+def _config(config_root: str):
+    """The course root's nbgrader settings, read once per worker (kernels cannot write them: autograder.kernels.jail)."""
+    from autograder.nbgrader_api import load_config
+
+    return load_config(Path(config_root))
+
+
 def grade_one(task: dict) -> dict:
     """Autograde ``task['student']``'s ``task['assignment']`` in the task's private course root."""
     from nbgrader.apps import NbGraderAPI
 
-    from autograder.nbgrader_api import load_config
     from autograder.preprocessors.execute import STARTS
 
-    config = load_config(Path(task["config_root"]))
+    config = copy.deepcopy(_config(task["config_root"]))
     config.CourseDirectory.root = task["root"]
     config.CourseDirectory.db_url = f"sqlite:///{os.path.join(task['root'], 'gradebook.db')}"
     STARTS.clear()

@@ -13,11 +13,16 @@ environment), and it:
 2. makes itself undumpable, so that the grading kernels (same user, not root)
    can neither ptrace it nor open its ``/proc`` files;
 3. reads requests from file descriptor 0, a socket that only the grader
-   holds: ``{"argv": [...], "cwd": ..., "report": ..., "limits": {...}}``;
+   holds: ``{"argv": [...], "cwd": ..., "report": ..., "limits": {...}}``,
+   and, when it runs in a sandbox (``autograder.kernels.jail``), ``"private"``
+   (the kernel's own folder), ``"hide"`` (every kernel's folder) and
+   ``"max_processes"``;
 4. for each, forks a supervisor (a new session, the limits, child subreaper:
    ``autograder.kernels.sandbox.supervise_started``), which forks the kernel: it
-   reseeds numpy, moves to the notebook's folder and becomes an ordinary
-   IPython kernel with ``ipykernel_launcher``'s arguments;
+   moves into namespaces of its own (``autograder.kernels.namespaces``: only
+   its private folder visible, no network, its own PIDs, a process-count
+   limit), reseeds numpy, moves to the notebook's folder and becomes an
+   ordinary IPython kernel with ``ipykernel_launcher``'s arguments;
 5. answers with the supervisor's pid, and a pidfd for it (``SCM_RIGHTS``), so
    the grader can watch and signal it although it is not the grader's child.
 
@@ -65,7 +70,7 @@ def preload() -> None:
     import numpy  # noqa: F401
     from ipykernel import kernelapp  # noqa: F401
 
-    from autograder.kernels import guard  # noqa: F401
+    from autograder.kernels import guard, namespaces  # noqa: F401
     from helpers.checks import core  # noqa: F401 - the notebooks' checks (nbNN) are imported by each kernel's guard
 
 
@@ -73,6 +78,10 @@ def become_kernel(request: dict) -> NoReturn:
     """In the forked kernel process: run ``ipykernel_launcher`` with the request's arguments, then exit."""
     code = 1
     try:
+        if request.get("private"):  # in the fork server's sandbox: namespaces of its own (autograder.kernels.jail)
+            from autograder.kernels import namespaces
+
+            namespaces.enter(request["private"], request["hide"], request.get("max_processes", 0))
         os.chdir(request["cwd"] or os.getcwd())
         launcher = importlib.util.find_spec("ipykernel_launcher")
         sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *request["argv"]]

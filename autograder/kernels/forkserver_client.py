@@ -37,8 +37,22 @@ from typing import Any
 
 from jupyter_client.launcher import launch_kernel
 
+from autograder.kernels import jail
+
 #: How long to wait for the server's answer before starting the kernel on its own.
 ANSWER_SECONDS = 120.0
+
+
+def host_pid(pidfd: int) -> int | None:
+    """The pid, in our PID namespace, of the process behind ``pidfd`` (the server numbers it in its own)."""
+    try:
+        for line in Path(f"/proc/self/fdinfo/{pidfd}").read_text().splitlines():
+            if line.startswith("Pid:"):
+                pid = int(line.split()[1])
+                return pid if pid > 0 else None
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class ForkedProcess:
@@ -103,7 +117,7 @@ class ForkServer:
             for fd in fds:
                 os.close(fd)
             return None
-        return ForkedProcess(answer["pid"], fds[0])
+        return ForkedProcess(host_pid(fds[0]) or answer["pid"], fds[0])
 
     def close(self) -> None:
         self.control.close()  # end of file: the server exits
@@ -124,18 +138,37 @@ class ForkServerClient:
         self.server: ForkServer | None = None
         self._key = ""  # the interpreter and environment the server was started with
         self._folder: Path | None = None
+        self.sandboxed = True
         self._numbers = itertools.count(1)
 
     def folder(self) -> Path:
-        """A private folder for the supervisors' reports, and the server's working folder."""
+        """A private folder: the server's working folder, the kernels' own folders and the supervisors' reports.
+
+        It belongs to the sandbox user (``autograder.kernels.jail.sandbox_user``);
+        the fork server sees all of it, each kernel only its own folder.
+        """
         if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="tfcourse-kernels-"))
+            self._folder = Path(tempfile.mkdtemp(prefix="tfk-"))
             atexit.register(self.close)
+            (self._folder / "reports").mkdir()
+            user = jail.sandbox_user()
+            jail.give(self._folder / "reports", user)
+            jail.give(self._folder, user, 0o711 if user else 0o700)
         return self._folder
 
     def report_path(self) -> str:
-        """A fresh path for one kernel supervisor's report."""
-        return str(self.folder() / f"kernel-{next(self._numbers)}.json")
+        """A fresh path for one kernel supervisor's report (an empty file the sandbox user may write)."""
+        path = self.folder() / "reports" / f"kernel-{next(self._numbers)}.json"
+        path.touch()
+        jail.give(path, jail.sandbox_user(), 0o600)
+        return str(path)
+
+    def kernel_folder(self) -> Path:
+        """A fresh private folder for one kernel (its connection file, ipc sockets and working copy)."""
+        path = self.folder() / f"k{next(self._numbers)}"
+        path.mkdir()
+        jail.give(path, jail.sandbox_user())
+        return path
 
     def fork(self, python: str, launch: dict[str, Any], request: dict,
              idle_seconds: float = 600.0) -> tuple[ForkedProcess, bool] | None:
@@ -151,7 +184,9 @@ class ForkServerClient:
         Returns:
             ``None`` when no server could fork it: start the kernel on its own.
         """
-        key = json.dumps([python, launch], sort_keys=True, default=str)
+        if self.sandboxed:  # what the sandboxed server gets of the environment is what matters
+            launch = {**launch, "env": jail.kernel_env(launch.get("env"))}
+        key = json.dumps([python, launch, self.sandboxed], sort_keys=True, default=str)
         warm = self.server is not None and self._key == key and self.server.process.poll() is None
         if not warm:
             self._end_server()
@@ -169,9 +204,15 @@ class ForkServerClient:
 
     def _start(self, python: str, launch: dict[str, Any], idle_seconds: float) -> ForkServer:
         ours, theirs = socket.socketpair()
+        command = [python, "-m", "autograder.kernels.forkserver", f"--idle-seconds={idle_seconds}"]
+        launch = dict(launch)
+        if self.sandboxed:  # the server in a sandbox of its own, seeing only its kernels' folders
+            folder = self.folder()
+            launch["env"] = jail.kernel_env(launch.get("env"))
+            command = jail.command(command, [folder], launch["env"], folder)
+            launch["preexec_fn"] = jail.demote(jail.sandbox_user(), [*jail.read_only_paths(), folder])
         try:
-            process = launch_kernel([python, "-m", "autograder.kernels.forkserver", f"--idle-seconds={idle_seconds}"],
-                                    stdin=theirs.fileno(), cwd=str(self.folder()), **launch)
+            process = launch_kernel(command, stdin=theirs.fileno(), cwd=str(self.folder()), **launch)
         except Exception:
             ours.close()
             raise

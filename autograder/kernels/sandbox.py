@@ -34,12 +34,18 @@ PR_SET_DUMPABLE = 4
 MIB = 1024 * 1024
 
 
-def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
-    """Apply the limits to this process (and so to everything it starts). 0 means no limit."""
+def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int, max_processes: int = 0) -> None:
+    """Apply the limits to this process (and so to everything it starts). 0 means no limit.
+
+    ``max_processes`` (processes and threads of this user) binds only a
+    non-root user: in a sandbox (``autograder.kernels.jail``) it counts the
+    sandbox's own processes.
+    """
     for name, value, grace in (
         (resource.RLIMIT_AS, memory_mb * MIB, 0),
         (resource.RLIMIT_CPU, cpu_seconds, 5),  # SIGXCPU first, SIGKILL 5 s later
         (resource.RLIMIT_FSIZE, file_mb * MIB, 0),
+        (resource.RLIMIT_NPROC, max_processes, 0),
     ):
         if value > 0:
             resource.setrlimit(name, (value, value + grace))
@@ -121,6 +127,7 @@ def describe(status: int, peak_mb: float, limits: dict) -> str:
         signal.SIGXCPU: f"the CPU-time limit of {limits['cpu_seconds']} s",
         signal.SIGXFSZ: f"the file-size limit of {limits['file_mb']} MiB",
         signal.SIGKILL: "it was killed (out of memory, or stopped by the grader)",
+        signal.SIGTERM: "it was ended by the grader",
     }.get(sig, "a signal")
     return f"the kernel was ended by {sig.name}: {why}; peak memory {peak_mb:.0f} MiB"
 
@@ -170,13 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=0)
     parser.add_argument("--cpu-seconds", type=int, default=0)
     parser.add_argument("--file-mb", type=int, default=0)
+    parser.add_argument("--max-processes", type=int, default=0)
     parser.add_argument("--report", type=Path, default=None)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the kernel command after --")
-    limits = {"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds, "file_mb": args.file_mb}
+    limits = {"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds, "file_mb": args.file_mb,
+              "max_processes": args.max_processes}
     return supervise(command, args.report, limits)
 
 

@@ -40,7 +40,7 @@ from traitlets import Bool, Integer
 
 from autograder import findings
 from autograder.cells import grade_id, is_test
-from autograder.kernels import sandbox
+from autograder.kernels import jail, sandbox
 from autograder.kernels.manager import SandboxedKernelManager
 
 SENTINEL = '__import__("autograder.kernels.guard", fromlist=["finish"]).finish("{nonce}")'
@@ -133,6 +133,8 @@ class GuardedExecute(Execute):
                         stopped = (index, f"the kernel stopped answering ({type(error).__name__}) "
                                           f"and was killed; {self._death_reason()}")
                         break
+        except jail.SandboxUnavailable:  # nothing runs without a sandbox: this notebook is not graded at all
+            raise
         except Exception as error:  # the kernel died while starting or shutting down
             self.log.error("Kernel failure: %s", error)
             stopped = stopped or (0, f"the kernel failed ({type(error).__name__}: {error}); {self._death_reason()}")

@@ -16,7 +16,8 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?(x|%)?( \(max\))?$")
 
 def test_short_benchmark_prints_every_figure():
     """Does the short benchmark (on the tiny notebook) print the machine and tables whose every cell holds a figure,
-    with kernel waits for kernels started on their own, forked, and forked by a fork server started for them?"""
+    with kernel waits for kernels started on their own, forked, and forked by a fork server started for them,
+    all in the sandbox?"""
     out = run_bench(short=True, solutions=FIXTURES)
     assert out.startswith("Machine: ") and "cores" in out.splitlines()[0]
     rows = [[cell.strip() for cell in line.strip("|").split("|")]
@@ -32,6 +33,7 @@ def test_short_benchmark_prints_every_figure():
     assert len(overheads) == 3
     for origin in ("started on its own", "forked", "forked, fork server started for it"):
         assert sum(label.split("(s), ")[1].startswith(origin + ":") for label in waits) == 2, (origin, waits)
+    assert all(label.endswith(")") and ", in the sandbox (bwrap " in label for label in waits), waits
     assert len(labels) == 4 + len(overheads) + len(waits) + 1
     for row in data:
         for cell in row[1:]:

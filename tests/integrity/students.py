@@ -199,7 +199,8 @@ EXIT = SPAWN.format(leak=LEAK_EXIT) + "import os\nos._exit(3)\n"
 SEGFAULT = "import ctypes\nctypes.string_at(0)\n"
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
 # Reach for the fork server that will fork the next student's kernel (autograder.kernels.forkserver): try to send it a
-# request of our own through its sockets, then stop it. Every fork server found (not its kernels) is attacked.
+# request of our own through its sockets, then stop it. Every fork server found (not its kernels) is attacked; in the
+# sandbox none is in sight.
 POISON = '''import json, os, signal
 
 def _cmdline(pid):
@@ -212,10 +213,13 @@ def _servers():
     for pid in filter(str.isdigit, os.listdir("/proc")):
         status = open(f"/proc/{pid}/status").read() if os.path.exists(f"/proc/{pid}/status") else ""
         parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "0")
-        if b"autograder.kernels.forkserver" in _cmdline(pid) and b"autograder.kernels.forkserver" not in _cmdline(parent):
+        if (int(pid) != os.getpid() and b"autograder.kernels.forkserver" in _cmdline(pid)
+                and b"autograder.kernels.forkserver" not in _cmdline(parent)):
             yield int(pid)
 
-for pid in _servers():
+servers = list(_servers())  # a sandboxed kernel sees only its own PID namespace (itself: a fork of the server)
+print(f"{len(servers)} fork server(s) in sight")
+for pid in servers:
     for fd in os.listdir(f"/proc/{pid}/fd"):
         if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
             continue  # stdin is /dev/null; stdout and stderr are the grader's log, as any kernel's are

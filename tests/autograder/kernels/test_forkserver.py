@@ -34,6 +34,7 @@ print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "pgid": os.getpgid(0
                   "path": sys.path, "tf": "tensorflow" in sys.modules, "stdin": sys.stdin.read(),
                   "names": sorted(n for n in globals() if not n.startswith("_")),
                   "mpl": os.environ.get("MPLBACKEND"), "draw": float(numpy.random.rand()),
+                  "listing": sorted(os.listdir(".")),
                   "files": sorted(t for t in map(_target, os.listdir("/proc/self/fd"))
                                   if t.startswith("/") and not t.startswith("/proc") and "(deleted)" not in t)}))
 """
@@ -66,12 +67,26 @@ def kernel_for_one_notebook(folder: Path, fork_server: bool = True, code: str = 
     kc.start_channels()
     run_sync(kc.wait_for_ready)(timeout=120)
     said = _run(kc, code)
-    supervisor = km.provisioner.process
+    process = km.provisioner.process
+    supervisor = km.provisioner.supervisor()
+    below = _descendants(supervisor)  # the host's view: the kernel (a forked one under an intermediate process)
+    groups, supervisor_group = {os.getpgid(pid) for pid in below}, os.getpgid(supervisor)
     run_sync(km.shutdown_kernel)()
     kc.stop_channels()
     report = json.loads(Path(km.report_path).read_text())
-    return {**json.loads(said.splitlines()[-1]), "origin": km.kernel_origin, "supervisor": supervisor.pid,
-            "supervisor_ended": supervisor.poll() is not None, "kernel_status": report["status"]}
+    return {**json.loads(said.splitlines()[-1]), "origin": km.kernel_origin, "supervisor": supervisor,
+            "below": below, "groups": groups, "supervisor_group": supervisor_group,
+            "supervisor_ended": process.poll() is not None, "kernel_status": report["status"]}
+
+
+def _descendants(pid: int) -> list[int]:
+    from autograder.kernels.sandbox import children
+
+    found, pending = [], children(pid)
+    while pending:
+        found.append(pending.pop(0))
+        pending += children(found[-1])
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +101,8 @@ def client():
 @pytest.fixture(scope="module")
 def kernels(client, tmp_path_factory) -> dict:
     folders = [tmp_path_factory.mktemp(f"notebook{i}") for i in range(4)]
+    for i, folder in enumerate(folders):
+        (folder / f"data{i}.csv").write_text("x\n1\n")
     forked = [kernel_for_one_notebook(folder) for folder in folders[:3]]
     cold = kernel_for_one_notebook(folders[3], fork_server=False)
     return {"forked": forked, "cold": cold, "folders": folders}
@@ -126,19 +143,25 @@ def test_one_fork_server_serves_every_notebook(kernels):
 
 
 def test_every_notebook_gets_a_fresh_process_under_its_own_supervisor(kernels):
-    """Does each notebook's kernel run in a process of its own, the child of its supervisor and in its group?"""
+    """Does each notebook's kernel run in a process of its own, below its supervisor and in its process group
+    (so an interrupt reaches it), in a PID namespace of its own (a forked kernel is its PID 1)?"""
     forked = kernels["forked"]
-    assert len({k["pid"] for k in forked}) == 3
+    assert len({k["below"][-1] for k in forked}) == 3
     for kernel in [*forked, kernels["cold"]]:
-        assert kernel["ppid"] == kernel["supervisor"] == kernel["pgid"], kernel
+        assert kernel["below"], kernel
+        assert kernel["groups"] == {kernel["supervisor_group"]}, kernel
+    for kernel in forked:
+        assert kernel["pid"] == 1 and kernel["ppid"] == 0, kernel  # its parent is outside its namespace
 
 
 def test_a_forked_kernel_sees_what_a_cold_one_sees(kernels):
     """Do forked kernels see the cold kernel's sys.path, namespace, backend and open files, the notebook's
     folder, stdin at end of file, TensorFlow already imported, and numpy seeded afresh?"""
     cold = kernels["cold"]
-    for kernel, folder in zip([*kernels["forked"], cold], kernels["folders"]):
-        assert Path(kernel["cwd"]) == folder
+    for i, (kernel, folder) in enumerate(zip([*kernels["forked"], cold], kernels["folders"])):
+        # a private copy of the notebook's folder (autograder.kernels.jail), never the folder itself
+        assert Path(kernel["cwd"]).name == "work" and Path(kernel["cwd"]) != folder
+        assert kernel["listing"] == [f"data{i}.csv"]
         assert kernel["stdin"] == ""
     for kernel in kernels["forked"]:
         for seen in ("path", "names", "mpl", "files"):
@@ -152,7 +175,7 @@ def test_shutdown_ends_the_supervisor_and_its_kernel(kernels):
     for kernel in [*kernels["forked"], kernels["cold"]]:
         assert kernel["supervisor_ended"]
         assert kernel["kernel_status"] == -signal.SIGTERM
-        assert _state(kernel["pid"]) == "gone"
+        assert [_wait_gone(pid, 10) for pid in kernel["below"]] == ["gone"] * len(kernel["below"])
 
 
 def test_the_fork_servers_request_channel_cannot_be_reopened(client, kernels):
