@@ -44,7 +44,9 @@ from autograder.kernels import sandbox
 from autograder.kernels.manager import SandboxedKernelManager
 
 SENTINEL = '__import__("autograder.kernels.guard", fromlist=["finish"]).finish("{nonce}")'
-GUARD_INSTALL = 'import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
+GUARD_INSTALL = ('import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard\n'
+                 'import helpers.checks.observed as _tfcourse_observed; _tfcourse_observed.report(); '
+                 'del _tfcourse_observed')
 TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
 
 
