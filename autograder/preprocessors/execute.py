@@ -11,7 +11,11 @@
   nonce, that calls ``autograder.kernels.guard.finish``. A test cell whose
   output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
   swallowed, or the guard saw the grading machinery tampered with (then the
-  notebook is flagged). The line is removed again before grades are saved.
+  notebook is flagged, or noted for review where every test is judged outside
+  the kernel, ``JudgeObservations``). The line is removed again before grades
+  are saved.
+- **Checks only observe.** Before the first cell, the kernel is told to publish
+  what the checks observe instead of judging it (``helpers.checks.observed``).
 - **Output is capped while it streams.** Stream and display output beyond
   ``max_output_bytes`` per cell is dropped as it arrives, so a flood cannot
   exhaust the grader's memory. Errors are always kept: they decide the grade.
@@ -40,6 +44,7 @@ from traitlets import Bool, Integer
 
 from autograder import findings
 from autograder.cells import grade_id, is_test
+from autograder.judge.coverage import judged_outside
 from autograder.kernels import sandbox
 from autograder.kernels.manager import SandboxedKernelManager
 
@@ -179,6 +184,9 @@ class GuardedExecute(Execute):
                 nb.cells[where].outputs.append(findings.error_output("KernelDied", reason))
             findings.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
                            where)
+        # Where the grader judges every test outside the kernel, what the guard sees cannot change a verdict:
+        # it is noted for review instead of holding the notebook at zero.
+        kind = "notes" if judged_outside(nb.cells) else "flags"
         for index, nonce in self._nonces.items():
             cell = nb.cells[index]
             outcome = self._verdicts.get(nonce)
@@ -188,12 +196,12 @@ class GuardedExecute(Execute):
             elif outcome is not None and outcome.startswith("tampered:"):
                 what = outcome[len("tampered:"):]
                 cell.outputs.append(findings.error_output("GradingTampered", what))
-                findings.record(nb, "flags", f"{grade_id(cell)}: tampering seen while "
+                findings.record(nb, kind, f"{grade_id(cell)}: tampering seen while "
                                             f"the test ran: {what}", index)
             elif outcome is None and not has_error:
                 cell.outputs.append(findings.error_output(
                     "TestDidNotFinish", "this test cell did not run to its end (skipped code or a swallowed error)"))
-                findings.record(nb, "flags", f"{grade_id(cell)}: the test did not run to "
+                findings.record(nb, kind, f"{grade_id(cell)}: the test did not run to "
                                             "its end, so its code was skipped or its errors swallowed", index)
 
     def output(self, outs, msg, display_id, cell_index):

@@ -4,10 +4,12 @@
 it collects the observations the checks published (display messages of type
 ``helpers.checks.observed.OBSERVATION_MIME``) and asks the judge process
 (``autograder.judge``) for a verdict, from the cell's source as the grader
-released it. It then replaces the cell's outputs with exactly that verdict: a
-pass is one line of text (full points), a fail is one error output with the
-expected / got / hint message (zero). Whatever the kernel printed, displayed or
-returned (an ``execute_result`` included) earns nothing by itself.
+released it. It then sets the cell's outputs to what that verdict says: a pass
+keeps only the kernel's printed text and adds the grader's line (full points);
+a fail keeps the kernel's text and tracebacks (with their hints) for feedback
+and adds one error output with the grader's expected / got / hint message
+(zero). An ``execute_result`` (nbgrader's partial credit), an error, or
+anything else the kernel produced never decides the score by itself.
 
 A test cell that calls anything other than observed checks keeps nbgrader's
 own scoring from its outputs.
@@ -60,6 +62,9 @@ class JudgeObservations(NbGraderPreprocessor):
             return
         self.log.debug("%s: %s", grade_id(cell), answer["message"])
         if answer["passed"]:
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"✓ {answer['message']}\n")]
+            kept = [o for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+            cell.outputs = [*kept, nbformat.v4.new_output("stream", name="stdout", text=f"✓ {answer['message']}\n")]
         else:
-            cell.outputs = [findings.error_output("CheckFailed", answer["message"])]
+            kept = [o for o in cell.outputs if o.get("output_type") in ("stream", "error")
+                    or o.get("output_type") == "display_data" and OBSERVATION_MIME not in o.get("data", {})]
+            cell.outputs = [*kept, findings.error_output("CheckFailed", answer["message"])]

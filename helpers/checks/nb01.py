@@ -64,14 +64,19 @@ def _observe_builder(student: Callable[..., Any], sizes: tuple[int, int, int], s
     check_instance(model, keras.Model, f"{name}{sizes} should return a Keras model.",
                    "Return the model object you built, e.g. `return model`.")
     weights = model.get_weights()  # before the forward pass: the model must already have its weights
-    return {"kind": _model_kind(model), "weights": weights, "outputs": np.asarray(model(x, training=False))}
+    try:
+        outputs, error = np.asarray(model(x, training=False)), None
+    except Exception as caught:  # judged below, after the weights' shapes, which say more
+        outputs, error = None, f"{type(caught).__name__}: {str(caught)[:200]}"
+    return {"kind": _model_kind(model), "weights": weights, "outputs": outputs, "error": error}
 
 
 def _judge_builder(observed: dict[str, Any], name: str, sizes: tuple[int, int, int], seed: int | None) -> None:
     """The reference network, given the student's weights, must compute the student's outputs."""
     _judge_kind(name, observed["kind"])
-    judge_model_outputs(observed["weights"], observed["outputs"], getattr(reference, name)(*sizes),
-                        _inputs(sizes[0], seed), f"{name}{sizes}")
+    model = getattr(reference, name)(*sizes)
+    judge_model_outputs(observed["weights"], observed["outputs"], model, _inputs(sizes[0], seed), f"{name}{sizes}",
+                        observed["error"])
 
 
 def build_sequential_model(

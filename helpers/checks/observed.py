@@ -43,6 +43,11 @@ def report() -> None:
     _reporting["on"] = True
 
 
+def reporting() -> bool:
+    """Are observations published for the grader (under grading) rather than judged here?"""
+    return _reporting["on"]
+
+
 class ObservedCheck:
     """A check split into ``observe`` (kernel side) and ``judge`` (pure comparison with the reference)."""
 
