@@ -165,13 +165,19 @@ def compile_model(
     optimizer = getattr(model, "optimizer", None)
     try:
         result, error = model.evaluate(x, y, verbose=0, return_dict=True), None
-    except Exception as caught:
+    except Exception as caught:  # raised here too, so that the kernel shows the error and its hint
         result, error = {}, f"{type(caught).__name__}: {str(caught)[:150]}"
+        _evaluation_failed(error)
     rate = getattr(optimizer, "learning_rate", None)
     return {"returned_same": returned is model, "returned": type(returned).__name__,
             "adam": isinstance(optimizer, keras.optimizers.Adam), "optimizer": type(optimizer).__name__,
             "learning_rate": None if rate is None else float(rate), "error": error,
             "result": {str(k): float(v) for k, v in result.items()}, "weights": model.get_weights()}
+
+
+def _evaluation_failed(error: str) -> None:
+    fail("compile_model: evaluating on integer labels should work.", "a loss and an accuracy", error,
+         "Use the cross-entropy for integer labels: SparseCategoricalCrossentropy.")
 
 
 @observed_check(compile_model)
@@ -184,8 +190,7 @@ def compile_model(observed, learning_rate=0.05, split="val", n=64, seed=0) -> No
                 f"compile_model(model, {learning_rate}) should set the optimizer's learning rate.",
                 "Create the optimizer with learning_rate=learning_rate instead of the default.", rtol=1e-6)
     if observed["error"] is not None:
-        fail("compile_model: evaluating on integer labels should work.", "a loss and an accuracy", observed["error"],
-             "Use the cross-entropy for integer labels: SparseCategoricalCrossentropy.")
+        _evaluation_failed(observed["error"])
     result = observed["result"]
     check("accuracy" in result, "compile_model should report the 'accuracy' metric.", "'accuracy' in the results",
           sorted(result), 'Pass metrics=["accuracy"] by keyword.')
