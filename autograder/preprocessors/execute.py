@@ -14,6 +14,9 @@
   notebook is flagged, or noted for review where every test is judged outside
   the kernel, ``JudgeObservations``). The line is removed again before grades
   are saved.
+- **Fresh hidden inputs.** Where every test is judged outside the kernel, each
+  ``seed=<n>`` in a test cell's hidden region gets a fresh random value per run
+  (``fresh_seeds``), so values made up in advance cannot match.
 - **Checks only observe.** Before the first cell, the kernel is told to publish
   what the checks observe instead of judging it (``helpers.checks.observed``).
 - **Output is capped while it streams.** Stream and display output beyond
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import time
@@ -52,6 +56,8 @@ SENTINEL = '__import__("autograder.kernels.guard", fromlist=["finish"]).finish("
 GUARD_INSTALL = ('import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard\n'
                  'import helpers.checks.observed as _tfcourse_observed; _tfcourse_observed.report(); '
                  'del _tfcourse_observed')
+_HIDDEN = re.compile(r"(### BEGIN HIDDEN TESTS)(.*?)(### END HIDDEN TESTS)", re.S)
+_SEED = re.compile(r"\bseed=\d+\b")
 TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
 
 
@@ -65,6 +71,16 @@ class KernelStart:
 
 #: The latest kernel starts of this process, in order (a grading worker reports and clears them per task).
 STARTS: deque[KernelStart] = deque(maxlen=10_000)
+
+
+def fresh_seeds(source: str) -> str:
+    """``source`` with every ``seed=<n>`` inside its hidden tests replaced by a fresh random seed.
+
+    Only for notebooks judged outside the kernel (``JudgeObservations`` replays
+    the cell as changed here, so the kernel and the judge use the same seeds).
+    The graded notebook keeps the seeds used.
+    """
+    return _HIDDEN.sub(lambda m: m[1] + _SEED.sub(lambda _: f"seed={secrets.randbelow(2**31)}", m[2]) + m[3], source)
 
 
 class GuardedExecute(Execute):
@@ -108,8 +124,11 @@ class GuardedExecute(Execute):
 
     def _add_sentinels(self, nb: NotebookNode) -> dict[int, str]:
         originals = {}
+        fresh = judged_outside(nb.cells)
         for index, cell in enumerate(nb.cells):
             if is_test(cell) and cell.source.strip():
+                if fresh:
+                    cell.source = fresh_seeds(cell.source)
                 nonce = secrets.token_hex(16)
                 originals[index] = cell.source
                 cell.source = cell.source.rstrip() + "\n" + SENTINEL.format(nonce=nonce)

@@ -82,3 +82,12 @@ def test_a_pass_is_the_graders_line_and_no_execute_result_survives(batch):
                 assert "execute_result" not in kinds, (student, harness.grade_id(cell), kinds)
                 if student == "reference":
                     assert "judged by the grader" in cell.outputs[-1].text
+
+
+def test_hidden_seeds_are_fresh_for_each_run(batch):
+    """Did the reference pass hidden tests whose seeds were drawn for this run, not the released ones?"""
+    root, grades = batch
+    assert grades["reference"].score == 8
+    cell = next(c for c in _notebook(root, "reference").cells if harness.grade_id(c) == "01_build_sequential_test")
+    hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+    assert "seed=" in hidden and "seed=1)" not in hidden, hidden
