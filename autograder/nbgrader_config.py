@@ -14,7 +14,8 @@ sys.path.insert(0, str(HERE.parent))  # so `autograder` and `helpers` import fro
 
 from autograder import paths  # noqa: E402
 from autograder.preprocessors import (  # noqa: E402
-    DeduplicateIdsWithNote, GuardedExecute, RecordVerdict, RestoreMissingCells, ScanStudentCode, StderrIsNotFailure,
+    DeduplicateIdsWithNote, GuardedExecute, JudgeObservations, RecordVerdict, RestoreMissingCells, ScanStudentCode,
+    StderrIsNotFailure,
 )
 from autograder.preprocessors.ungradable import TolerantNotebookExporter, record_missing_notebooks  # noqa: E402
 from helpers.quiet import QUIET_ENV  # noqa: E402
@@ -68,13 +69,17 @@ c.Autograde.exporter_class = TolerantNotebookExporter
 c.Autograde.pre_convert_hook = record_missing_notebooks
 
 # Then each notebook runs in a sandboxed kernel (autograder.kernels: limits
-# below; leftover processes killed); a test scores only if it ran to its end; output is capped
+# below; leftover processes killed), where the test cells only observe the
+# student's functions; JudgeObservations judges what they returned in a trusted
+# process of its own (autograder.judge) and sets each test cell's outputs to its
+# verdict. A test scores only if it ran to its end; output is capped
 # as it streams; a dead kernel is recorded with its reason. nbgrader zeroes a
 # test cell that wrote anything to stderr, and TensorFlow writes there on its
 # own, so stderr is relabelled (errors still score zero). RecordVerdict puts
 # flags and notes in the gradebook, after SaveAutoGrades.
 c.Autograde.autograde_preprocessors = [
     GuardedExecute,
+    JudgeObservations,
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

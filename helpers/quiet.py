@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import sys
 import warnings
 from types import ModuleType
 from typing import Iterator
@@ -33,6 +31,8 @@ def quiet_environment() -> None:
     Values already set by the user win, so ``TF_CPP_MIN_LOG_LEVEL=0`` still
     brings the logs back for debugging. Used on ``import helpers``.
     """
+    import os  # imported here: a notebook that has `helpers.quiet` gets no `os` from it
+
     for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
 
@@ -43,6 +43,9 @@ def stderr_fd_silenced() -> Iterator[None]:
 
     This silences native code, which bypasses ``sys.stderr``.
     """
+    import os
+    import sys
+
     try:
         sys.stderr.flush()
     except (AttributeError, ValueError):
@@ -81,6 +84,8 @@ def import_tensorflow() -> ModuleType:
     >>> from helpers.quiet import import_tensorflow
     >>> tf = import_tensorflow()
     """
+    import sys
+
     quiet_environment()
     if "tensorflow" in sys.modules and getattr(import_tensorflow, "_done", False):
         return sys.modules["tensorflow"]

@@ -14,7 +14,6 @@ trainable weights, fine-tuning) have their answers in ``helpers.reference.nb10``
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -91,6 +90,8 @@ def imagenet_weights_cache_paths(image_size: int = 96) -> list[Path]:
     """
     rows = image_size if image_size in _IMAGENET_ROWS else 224
     name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}_no_top.h5"
+    import os  # here, so that no `os` attribute is reachable from this module
+
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return [Path(home) / "models" / name, Path("/tmp/.keras/models") / name]
 

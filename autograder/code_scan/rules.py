@@ -75,6 +75,9 @@ FAKE_VALUE = frozenset({
     "__getattr__", "__class__", "__del__", "__tf_tensor__",
 })
 BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+# Rules whose findings can reach past the kernel (files, processes, the grader's gradebook) until the kernel
+# is confined: these hold a notebook at zero even where every verdict is judged outside the kernel.
+REACHES_OUTSIDE = frozenset({"import", "builtin", "introspection"})
 NBGRADER = re.compile("nbgrader", re.I)
 
 
@@ -85,6 +88,7 @@ class Finding:
     rule: str
     line: int
     detail: str
+    hold: bool = True  # False: worth an instructor's look, but it cannot change a verdict on its own
 
     def __str__(self) -> str:
         return f"{self.rule} (line {self.line}): {self.detail}"
@@ -99,9 +103,14 @@ class Context:
         restricted: aliases of ``os`` and ``sys`` (``"_os": "os"``).
         helpers: names bound to ``helpers`` or to anything in it, with what they stand for
             (``"h": "helpers"`` for ``import helpers as h``, ``"checks": "helpers.checks"``).
+        bound: names the notebook binds by assignment, definition or argument (a variable named
+            ``vars`` is the student's, not the builtin), minus names it deletes.
+        test_names: names the test cells read; rebinding one of them can change what a test runs.
     """
 
     imported: set[str] = field(default_factory=set)
+    bound: set[str] = field(default_factory=set)
+    test_names: set[str] = field(default_factory=set)
     restricted: dict[str, str] = field(default_factory=dict)
     helpers: dict[str, str] = field(default_factory=lambda: {"helpers": "helpers"})
 
@@ -152,7 +161,16 @@ def bound_names(target: ast.AST) -> list[str]:
 
 def learn(tree: ast.AST, context: Context) -> None:
     """Add the imports of ``tree`` (one cell), and aliases of them, to ``context``."""
+    deleted = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            context.bound.add(node.id)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
+            deleted.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            context.bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            context.bound.add(node.arg)
         if isinstance(node, ast.Import):
             context.imported.update((a.asname or a.name).split(".")[0] for a in node.names)
             for alias in node.names:
@@ -172,3 +190,9 @@ def learn(tree: ast.AST, context: Context) -> None:
             resolved = context.resolve(dotted(node.value))  # c = checks.nb07: c.reference is still the key
             if resolved:
                 context.helpers.update(dict.fromkeys(names, resolved))
+    context.bound -= deleted
+
+
+def learn_tests(tree: ast.AST, context: Context) -> None:
+    """Add the names a test cell reads to ``context.test_names``."""
+    context.test_names.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))

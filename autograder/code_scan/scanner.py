@@ -40,11 +40,14 @@ class _Scanner(ast.NodeVisitor):
     def __init__(self, context: Context):
         self.context = context
         self.findings: list[Finding] = []
-        self.protected = BUILTIN_NAMES | context.imported
+        # What a test cell could end up running: imported names, and the builtins the test cells read
+        # (the exercises' own names are the student's to define).
+        self.protected = context.imported | (context.test_names & BUILTIN_NAMES)
+        self._roots: set[int] = set()  # names that start an attribute chain
         self.restricted = dict(context.restricted)  # alias -> restricted module ("_os" -> "os")
 
-    def flag(self, rule: str, node: ast.AST, detail: str) -> None:
-        self.findings.append(Finding(rule, getattr(node, "lineno", 0), detail))
+    def flag(self, rule: str, node: ast.AST, detail: str, hold: bool = True) -> None:
+        self.findings.append(Finding(rule, getattr(node, "lineno", 0), detail, hold))
 
     # imports
     def visit_Import(self, node: ast.Import) -> None:
@@ -69,24 +72,33 @@ class _Scanner(ast.NodeVisitor):
             self.flag("import", node, f"imports {module}, which no answer needs")
         for alias in node.names:
             full = f"{module}.{alias.name}"
+            if module.startswith("helpers") and (alias.asname or alias.name) in self.context.test_names - {"checks"}:
+                self.flag("reference", node, f"imports the answer {alias.asname or alias.name} from {full} "
+                                             "instead of writing it", hold=False)
             if not node.level and reaches(full):
-                self.flag("reference", node, f"imports {full}, which leads to the reference answers")
+                self.flag("reference", node, f"imports {full}, which leads to the reference answers", hold=False)
             if alias.name == "*" and module.startswith("helpers"):
-                self.flag("reference", node, f"imports everything from {module}")
+                self.flag("reference", node, f"imports everything from {module}", hold=False)
         self.generic_visit(node)
 
     def _check_module(self, node: ast.AST, module: str) -> None:
         if module.split(".")[0] not in ALLOWED_MODULES:
             self.flag("import", node, f"imports {module}, which no answer needs")
         elif reaches(module):
-            self.flag("reference", node, f"imports {module}, where the reference answers live")
+            self.flag("reference", node, f"imports {module}, where the reference answers live", hold=False)
 
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
         if node.id in self.restricted:
             self.flag("import", node, f"uses the {self.restricted[node.id]} module beyond printing and paths")
-        elif node.id in FORBIDDEN_BUILTINS:
-            self.flag("builtin", node, f"uses {node.id}")
+        elif node.id in FORBIDDEN_BUILTINS and not (node.id in self.context.bound and node.id.isidentifier()
+                                                    and not node.id.startswith("__") and node.id != "get_ipython"):
+            self.flag("builtin", node, f"uses {node.id}")  # a name the notebook binds is its own variable
+        elif node.id == "getattr" and isinstance(node.ctx, ast.Load) and "getattr" not in self.context.bound:
+            self.flag("builtin", node, "uses getattr as a value (an alias hides a computed name)")
+        elif node.id == "helpers" and isinstance(node.ctx, ast.Load) and id(node) not in self._roots:
+            self.flag("reference", node, "passes the helpers package around, a path to the reference answers",
+                      hold=False)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         chain = dotted(node)
@@ -98,6 +110,7 @@ class _Scanner(ast.NodeVisitor):
             self.flag("import", node, f"uses {full}, which no answer needs")
             return
         self._check_attribute(node, node.attr, node.value)
+        self._roots.add(id(node.value))
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self._check_patch(node)
         self.generic_visit(node)
@@ -108,7 +121,7 @@ class _Scanner(ast.NodeVisitor):
         chain = dotted(base)
         resolved = self.context.resolve(chain) if chain else None
         if resolved and reaches(f"{resolved}.{attr}"):
-            self.flag("reference", node, f"uses {chain}.{attr}, which leads to the reference answers")
+            self.flag("reference", node, f"uses {chain}.{attr}, which leads to the reference answers", hold=False)
 
     def _check_patch(self, node: ast.Attribute) -> None:
         root = root_name(node.value)
@@ -127,15 +140,17 @@ class _Scanner(ast.NodeVisitor):
                 self.flag("builtin", node, "getattr with a computed name")
         if func == "type" and len(node.args) == 3:
             self.flag("builtin", node, "creates a class with type(name, bases, dict)")
+        if func == "getattr":  # the call itself is checked above; a bare `getattr` elsewhere is an alias
+            for child in [*node.args, *node.keywords]:
+                self.visit(child)
+            return
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str):
             text = node.value.strip()
-            if NBGRADER.search(text):
-                self.flag("grading-detection", node, f"mentions {text[:40]!r}")
-            elif text in FORBIDDEN_BUILTINS or text in INTROSPECTION or text in FAKE_VALUE:
-                self.flag("builtin", node, f"names {text!r} in a string")
+            if NBGRADER.search(text):  # a string by itself changes nothing: for review only
+                self.flag("grading-detection", node, f"mentions {text[:40]!r}", hold=False)
 
     # classes, definitions, rebinding
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -154,7 +169,7 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Global(self, node: ast.Global) -> None:
         for name in node.names:
-            if name in self.protected:
+            if name in self.protected or name in BUILTIN_NAMES:
                 self.flag("monkeypatch", node, f"rebinds {name} from inside a function")
 
     visit_Nonlocal = visit_Global
@@ -168,6 +183,16 @@ class _Scanner(ast.NodeVisitor):
             for name, node in _top_level_bindings(statement):
                 if name in self.protected:
                     self.flag("monkeypatch", node, f"rebinds {name}, which the tests rely on")
+                elif name in BUILTIN_NAMES and _stands_in_for_a_function(statement):
+                    # `sum = 0` or `input = keras.Input(...)` is a variable; `isinstance = lambda ...` is not
+                    self.flag("monkeypatch", node, f"replaces the builtin {name} with a function", hold=False)
+
+
+def _stands_in_for_a_function(statement: ast.stmt) -> bool:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    value = getattr(statement, "value", None)
+    return isinstance(value, (ast.Lambda, ast.Name))
 
 
 def _top_level_bindings(statement: ast.stmt):

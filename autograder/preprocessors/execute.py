@@ -11,7 +11,14 @@
   nonce, that calls ``autograder.kernels.guard.finish``. A test cell whose
   output lacks ``<nonce>:ok`` scores zero: its code was skipped, an error was
   swallowed, or the guard saw the grading machinery tampered with (then the
-  notebook is flagged). The line is removed again before grades are saved.
+  notebook is flagged, or noted for review where every test is judged outside
+  the kernel, ``JudgeObservations``). The line is removed again before grades
+  are saved.
+- **Fresh hidden inputs.** Where every test is judged outside the kernel, each
+  ``seed=<n>`` in a test cell's hidden region gets a fresh random value per run
+  (``fresh_seeds``), so values made up in advance cannot match.
+- **Checks only observe.** Before the first cell, the kernel is told to publish
+  what the checks observe instead of judging it (``helpers.checks.observed``).
 - **Output is capped while it streams.** Stream and display output beyond
   ``max_output_bytes`` per cell is dropped as it arrives, so a flood cannot
   exhaust the grader's memory. Errors are always kept: they decide the grade.
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import time
@@ -40,11 +48,16 @@ from traitlets import Bool, Integer
 
 from autograder import findings
 from autograder.cells import grade_id, is_test
+from autograder.judge.coverage import judged_outside
 from autograder.kernels import jail, sandbox
 from autograder.kernels.manager import SandboxedKernelManager
 
 SENTINEL = '__import__("autograder.kernels.guard", fromlist=["finish"]).finish("{nonce}")'
-GUARD_INSTALL = 'import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard'
+GUARD_INSTALL = ('import autograder.kernels.guard as _tfcourse_guard; _tfcourse_guard.install(); del _tfcourse_guard\n'
+                 'import helpers.checks.observed as _tfcourse_observed; _tfcourse_observed.report(); '
+                 'del _tfcourse_observed')
+_HIDDEN = re.compile(r"(### BEGIN HIDDEN TESTS)(.*?)(### END HIDDEN TESTS)", re.S)
+_SEED = re.compile(r"\bseed=\d+\b")
 TRUNCATED = "\n... [the grader dropped the rest of this cell's output: more than {limit:,} bytes] ...\n"
 
 
@@ -58,6 +71,16 @@ class KernelStart:
 
 #: The latest kernel starts of this process, in order (a grading worker reports and clears them per task).
 STARTS: deque[KernelStart] = deque(maxlen=10_000)
+
+
+def fresh_seeds(source: str) -> str:
+    """``source`` with every ``seed=<n>`` inside its hidden tests replaced by a fresh random seed.
+
+    Only for notebooks judged outside the kernel (``JudgeObservations`` replays
+    the cell as changed here, so the kernel and the judge use the same seeds).
+    The graded notebook keeps the seeds used.
+    """
+    return _HIDDEN.sub(lambda m: m[1] + _SEED.sub(lambda _: f"seed={secrets.randbelow(2**31)}", m[2]) + m[3], source)
 
 
 class GuardedExecute(Execute):
@@ -101,8 +124,11 @@ class GuardedExecute(Execute):
 
     def _add_sentinels(self, nb: NotebookNode) -> dict[int, str]:
         originals = {}
+        fresh = judged_outside(nb.cells)
         for index, cell in enumerate(nb.cells):
             if is_test(cell) and cell.source.strip():
+                if fresh:
+                    cell.source = fresh_seeds(cell.source)
                 nonce = secrets.token_hex(16)
                 originals[index] = cell.source
                 cell.source = cell.source.rstrip() + "\n" + SENTINEL.format(nonce=nonce)
@@ -179,6 +205,9 @@ class GuardedExecute(Execute):
                 nb.cells[where].outputs.append(findings.error_output("KernelDied", reason))
             findings.record(nb, "notes", f"cell {where + 1}: {reason}; later tests were not run and score zero.",
                            where)
+        # Where the grader judges every test outside the kernel, what the guard sees cannot change a verdict:
+        # it is noted for review instead of holding the notebook at zero.
+        kind = "notes" if judged_outside(nb.cells) else "flags"
         for index, nonce in self._nonces.items():
             cell = nb.cells[index]
             outcome = self._verdicts.get(nonce)
@@ -188,12 +217,12 @@ class GuardedExecute(Execute):
             elif outcome is not None and outcome.startswith("tampered:"):
                 what = outcome[len("tampered:"):]
                 cell.outputs.append(findings.error_output("GradingTampered", what))
-                findings.record(nb, "flags", f"{grade_id(cell)}: tampering seen while "
+                findings.record(nb, kind, f"{grade_id(cell)}: tampering seen while "
                                             f"the test ran: {what}", index)
             elif outcome is None and not has_error:
                 cell.outputs.append(findings.error_output(
                     "TestDidNotFinish", "this test cell did not run to its end (skipped code or a swallowed error)"))
-                findings.record(nb, "flags", f"{grade_id(cell)}: the test did not run to "
+                findings.record(nb, kind, f"{grade_id(cell)}: the test did not run to "
                                             "its end, so its code was skipped or its errors swallowed", index)
 
     def output(self, outs, msg, display_id, cell_index):

@@ -6,9 +6,20 @@ non-exercise cell of the instructor's notebook (setup, worked examples, test
 cells, with or without their hidden tests; leading comments aside). Student
 cells are parsed as IPython would run them (magics and ``!`` lines become
 ``get_ipython()`` calls) and checked against the static rules
-(``autograder.code_scan``). Each finding becomes a flag on the notebook
-(``autograder.findings``): the notebook is not executed and every test is
-held at zero, with the reason in the gradebook.
+(``autograder.code_scan``), and compared with the reference answers'
+syntax trees (``autograder.code_scan.similarity``).
+
+The scan is a review aid wherever the grader judges the tests outside the
+kernel (``autograder.judge.coverage``): there nothing in a cell can change a
+verdict by itself, so patched comparisons, fake values, answer-key use and the
+like are notes for review, with the line and the reason. What could still
+change one becomes a flag (``autograder.findings``): the notebook is not
+executed and every test is held at zero. That is code that can reach past the
+kernel (imports, ``eval``/``exec``/``open``, shell escapes, interpreter
+internals: ``rules.REACHES_OUTSIDE``), everywhere, and any finding in a notebook
+whose tests are still judged in the kernel. Findings that can never change a
+verdict (the answer key, a string, a builtin replaced in the student's own
+namespace) are always notes.
 """
 from __future__ import annotations
 
@@ -25,9 +36,11 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from autograder import findings
-from autograder.cells import grade_id
+from autograder.cells import grade_id, is_test
 from autograder.code_scan import rules
 from autograder.code_scan.scanner import parse, scan
+from autograder.code_scan.similarity import copies_of_the_reference
+from autograder.judge.coverage import judged_outside
 from autograder.preprocessors import ungradable
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.M | re.S)
@@ -60,12 +73,19 @@ class ScanStudentCode(NbGraderPreprocessor):
             if tree is None:
                 continue
             rules.learn(tree, context)
+            if is_test(cell):
+                rules.learn_tests(tree, context)
             if normalise(cell.source) not in trusted:
                 trees[index] = tree
+        review_only = judged_outside(nb.cells)
+        number = resources["nbgrader"]["assignment"][:2]
         for index, tree in trees.items():
-            for finding in scan(tree, context):
+            for finding in [*scan(tree, context), *copies_of_the_reference(tree, number)]:
                 where = grade_id(nb.cells[index]) or f"cell {index + 1}"
-                findings.record(nb, "flags", f"{where}: {finding}", index)
+                if finding.hold and (finding.rule in rules.REACHES_OUTSIDE or not review_only):
+                    findings.record(nb, "flags", f"{where}: {finding}", index)
+                else:
+                    findings.record(nb, "notes", f"for review: {where}: {finding}", index)
         return nb, resources
 
     def _instructor_cells(self, resources: ResourcesDict) -> set[str]:

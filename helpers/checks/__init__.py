@@ -18,7 +18,6 @@ are imported on first use, so ``from helpers import checks`` stays cheap.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from helpers.checks.core import (
@@ -43,5 +42,7 @@ NOTEBOOK_MODULES = tuple(f"nb{n:02d}" for n in range(1, 11))
 
 def __getattr__(name: str) -> Any:
     if name in NOTEBOOK_MODULES:
+        import importlib  # here, so that no `importlib` attribute is reachable from this package
+
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,11 +1,13 @@
 """Checks for notebook 01: the three model-building APIs and compiling for integer labels.
 
-Each model check builds the student's model for the given sizes, copies the
-reference model's weights into it (``check_model_matches``) and compares the
-outputs on a batch of inputs: the digits' validation images when no ``seed`` is
-given, else random rows drawn from ``seed``. The compile checks compile a small
-reference network with the student's function and read back its optimizer,
-its metrics and its loss.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). A model check observes the student's model for
+the given sizes: its kind, its own weights and its outputs on a batch of inputs
+(the digits' validation images when no ``seed`` is given, else random rows drawn
+from ``seed``); the judge gives those weights to the reference network and
+compares its outputs with the student's. The compile checks compile a small
+reference network with the student's function and observe its optimizer, its
+evaluation and its weights; the judge recomputes the loss from the weights.
 
 Used by notebook 01's test cells, e.g. ``checks.nb01.compile_model(compile_model)``.
 """
@@ -15,7 +17,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from helpers.checks.core import check, check_close, check_instance, check_model_matches, fail
+from helpers.checks.core import check, check_close, check_instance, fail, judge_model_outputs
+from helpers.checks.observed import observed_check
 from helpers.data import load_digits
 from helpers.models import set_seed
 from helpers.quiet import import_tensorflow
@@ -31,44 +34,55 @@ def _inputs(input_dim: int, seed: int | None) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=(9, input_dim)).astype("float32") * 3
 
 
-def _is_sequential(model: Any) -> None:
-    check_instance(model, keras.Sequential, "build_sequential_model should return a keras.Sequential model.",
-                   "Use keras.Sequential([...]) with a list of layers.")
+def _model_kind(model: Any) -> dict[str, Any]:
+    """What the judge needs to tell the three styles apart, as plain data."""
+    return {"is_model": isinstance(model, keras.Model), "is_sequential": isinstance(model, keras.Sequential),
+            "keras_class": type(model).__module__.startswith("keras"), "class": type(model).__name__}
 
 
-def _is_functional(model: Any) -> None:
-    check(isinstance(model, keras.Model) and not isinstance(model, keras.Sequential),
-          "build_functional_model should return a Functional keras.Model, not a Sequential one.",
-          "keras.Model(inputs, outputs)", type(model).__name__,
-          "Start from keras.Input, call the layers on it, and finish with keras.Model(inputs, outputs).")
+def _judge_kind(name: str, kind: dict[str, Any]) -> None:
+    if name == "build_sequential_model":
+        check(kind["is_sequential"] is True, "build_sequential_model should return a keras.Sequential model.",
+              "an instance of Sequential", kind["class"], "Use keras.Sequential([...]) with a list of layers.")
+    elif name == "build_functional_model":
+        check(kind["is_model"] is True and kind["is_sequential"] is False,
+              "build_functional_model should return a Functional keras.Model, not a Sequential one.",
+              "keras.Model(inputs, outputs)", kind["class"],
+              "Start from keras.Input, call the layers on it, and finish with keras.Model(inputs, outputs).")
+    else:
+        check(kind["is_model"] is True and kind["keras_class"] is False,
+              "build_subclassed_model should return an instance of your own subclass of keras.Model.",
+              "class MyModel(keras.Model)", kind["class"],
+              "Define `class ...(keras.Model)` with __init__ and call, and return an instance of it.")
 
 
-def _is_own_subclass(model: Any) -> None:
-    check(isinstance(model, keras.Model) and not type(model).__module__.startswith("keras"),
-          "build_subclassed_model should return an instance of your own subclass of keras.Model.",
-          "class MyModel(keras.Model)", type(model).__name__,
-          "Define `class ...(keras.Model)` with __init__ and call, and return an instance of it.")
-
-
-_KIND_CHECKS = {
-    "build_sequential_model": _is_sequential,
-    "build_functional_model": _is_functional,
-    "build_subclassed_model": _is_own_subclass,
-}
-
-
-def _check_builder(student: Callable[..., Any], name: str, sizes: tuple[int, int, int], seed: int | None) -> None:
-    """The three model checks: inputs, the student's model and its kind, then the reference's outputs."""
+def _observe_builder(student: Callable[..., Any], sizes: tuple[int, int, int], seed: int | None) -> dict[str, Any]:
+    """The student's model for ``sizes``: its kind, its own weights and its outputs on the inputs."""
     x = _inputs(sizes[0], seed)
     model = student(*sizes)
-    _KIND_CHECKS[name](model)
-    check_model_matches(model, getattr(reference, name)(*sizes), x, f"{name}{sizes}")
+    name = getattr(student, "__name__", "the function")
+    check_instance(model, keras.Model, f"{name}{sizes} should return a Keras model.",
+                   "Return the model object you built, e.g. `return model`.")
+    weights = model.get_weights()  # before the forward pass: the model must already have its weights
+    try:
+        outputs, error = np.asarray(model(x, training=False)), None
+    except Exception as caught:  # judged below, after the weights' shapes, which say more
+        outputs, error = None, f"{type(caught).__name__}: {str(caught)[:200]}"
+    return {"kind": _model_kind(model), "weights": weights, "outputs": outputs, "error": error}
+
+
+def _judge_builder(observed: dict[str, Any], name: str, sizes: tuple[int, int, int], seed: int | None) -> None:
+    """The reference network, given the student's weights, must compute the student's outputs."""
+    _judge_kind(name, observed["kind"])
+    model = getattr(reference, name)(*sizes)
+    judge_model_outputs(observed["weights"], observed["outputs"], model, _inputs(sizes[0], seed), f"{name}{sizes}",
+                        observed["error"])
 
 
 def build_sequential_model(
     student: Callable[..., Any], input_dim: int = 64, hidden_units: int = 32, num_classes: int = 10,
     seed: int | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Check that ``student(input_dim, hidden_units, num_classes)`` builds the reference network as a Sequential model.
 
     Args:
@@ -81,29 +95,44 @@ def build_sequential_model(
     Raises:
         CheckFailed: with expected / got / hint.
     """
-    _check_builder(student, "build_sequential_model", (input_dim, hidden_units, num_classes), seed)
+    return _observe_builder(student, (input_dim, hidden_units, num_classes), seed)
+
+
+@observed_check(build_sequential_model)
+def build_sequential_model(observed, input_dim=64, hidden_units=32, num_classes=10, seed=None) -> None:
+    _judge_builder(observed, "build_sequential_model", (input_dim, hidden_units, num_classes), seed)
 
 
 def build_functional_model(
     student: Callable[..., Any], input_dim: int = 64, hidden_units: int = 32, num_classes: int = 10,
     seed: int | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Check that ``student(input_dim, hidden_units, num_classes)`` builds the reference network as a Functional model.
 
     Arguments as ``build_sequential_model``.
     """
-    _check_builder(student, "build_functional_model", (input_dim, hidden_units, num_classes), seed)
+    return _observe_builder(student, (input_dim, hidden_units, num_classes), seed)
+
+
+@observed_check(build_functional_model)
+def build_functional_model(observed, input_dim=64, hidden_units=32, num_classes=10, seed=None) -> None:
+    _judge_builder(observed, "build_functional_model", (input_dim, hidden_units, num_classes), seed)
 
 
 def build_subclassed_model(
     student: Callable[..., Any], input_dim: int = 64, hidden_units: int = 32, num_classes: int = 10,
     seed: int | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Check that ``student(input_dim, hidden_units, num_classes)`` builds the reference network as its own subclass.
 
     Arguments as ``build_sequential_model``.
     """
-    _check_builder(student, "build_subclassed_model", (input_dim, hidden_units, num_classes), seed)
+    return _observe_builder(student, (input_dim, hidden_units, num_classes), seed)
+
+
+@observed_check(build_subclassed_model)
+def build_subclassed_model(observed, input_dim=64, hidden_units=32, num_classes=10, seed=None) -> None:
+    _judge_builder(observed, "build_subclassed_model", (input_dim, hidden_units, num_classes), seed)
 
 
 def _digits_slice(split: str, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -113,7 +142,7 @@ def _digits_slice(split: str, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def compile_model(
     student: Callable[..., Any], learning_rate: float = 0.05, split: str = "val", n: int = 64, seed: int = 0
-) -> None:
+) -> dict[str, Any]:
     """Check that ``student(model, learning_rate)`` compiles for integer labels with Adam and an accuracy metric.
 
     Compiles a small reference network (8 hidden units, seeded with ``seed``),
@@ -133,42 +162,62 @@ def compile_model(
     set_seed(seed)
     model = reference.build_sequential_model(x.shape[1], 8, 10)
     returned = student(model, learning_rate)
-    check(returned is model, "compile_model should return the model it compiled.", "the same model object",
-          type(returned).__name__, "End the function with `return model`.")
-    check_instance(model.optimizer, keras.optimizers.Adam, "compile_model should use the Adam optimizer.",
-                   "Pass optimizer=keras.optimizers.Adam(learning_rate=learning_rate).")
-    check_close(float(model.optimizer.learning_rate), learning_rate,
+    optimizer = getattr(model, "optimizer", None)
+    try:
+        result, error = model.evaluate(x, y, verbose=0, return_dict=True), None
+    except Exception as caught:  # raised here too, so that the kernel shows the error and its hint
+        result, error = {}, f"{type(caught).__name__}: {str(caught)[:150]}"
+        _evaluation_failed(error)
+    rate = getattr(optimizer, "learning_rate", None)
+    return {"returned_same": returned is model, "returned": type(returned).__name__,
+            "adam": isinstance(optimizer, keras.optimizers.Adam), "optimizer": type(optimizer).__name__,
+            "learning_rate": None if rate is None else float(rate), "error": error,
+            "result": {str(k): float(v) for k, v in result.items()}, "weights": model.get_weights()}
+
+
+def _evaluation_failed(error: str) -> None:
+    fail("compile_model: evaluating on integer labels should work.", "a loss and an accuracy", error,
+         "Use the cross-entropy for integer labels: SparseCategoricalCrossentropy.")
+
+
+@observed_check(compile_model)
+def compile_model(observed, learning_rate=0.05, split="val", n=64, seed=0) -> None:
+    check(observed["returned_same"] is True, "compile_model should return the model it compiled.",
+          "the same model object", observed["returned"], "End the function with `return model`.")
+    check(observed["adam"] is True, "compile_model should use the Adam optimizer.", "an instance of Adam",
+          observed["optimizer"], "Pass optimizer=keras.optimizers.Adam(learning_rate=learning_rate).")
+    check_close(observed["learning_rate"], learning_rate,
                 f"compile_model(model, {learning_rate}) should set the optimizer's learning rate.",
                 "Create the optimizer with learning_rate=learning_rate instead of the default.", rtol=1e-6)
-    try:
-        result = model.evaluate(x, y, verbose=0, return_dict=True)
-    except Exception as error:
-        fail("compile_model: evaluating on integer labels should work.", "a loss and an accuracy",
-             f"{type(error).__name__}: {str(error)[:150]}",
-             "Use the cross-entropy for integer labels: SparseCategoricalCrossentropy.")
+    if observed["error"] is not None:
+        _evaluation_failed(observed["error"])
+    result = observed["result"]
     check("accuracy" in result, "compile_model should report the 'accuracy' metric.", "'accuracy' in the results",
           sorted(result), 'Pass metrics=["accuracy"] by keyword.')
-    # The reference loss: cross-entropy of the model's own softmax outputs and the integer labels.
-    probs = model.predict(x, verbose=0)
+    # The reference loss: cross-entropy of the network's softmax outputs (recomputed here) and the integer labels.
+    x, y = _digits_slice(split, n)
+    network = reference.build_sequential_model(x.shape[1], 8, 10)
+    network.set_weights(observed["weights"])
+    probs = np.asarray(network(x, training=False), dtype=np.float64)
     expected_loss = float(np.mean(-np.log(probs[np.arange(len(y)), y])))
-    check_close(result["loss"], expected_loss,
+    check_close(result.get("loss"), expected_loss,
                 "compile_model: the loss should be the cross-entropy of the softmax probabilities and integer labels.",
                 "Use SparseCategoricalCrossentropy() with its default from_logits=False.", rtol=1e-3, atol=1e-4)
 
 
-def _one_step_change(student: Callable[..., Any], learning_rate: float, seed: int, n: int) -> float:
-    """How far one training step on ``n`` digits moves the weights of a model compiled by ``student``."""
+def _one_step(student: Callable[..., Any], learning_rate: float, seed: int, n: int) -> dict[str, Any]:
+    """The weights of a model compiled by ``student`` before and after one training step on ``n`` digits."""
     x, y = _digits_slice("train", n)
     set_seed(seed)
     model = student(reference.build_sequential_model(64, 8, 10), learning_rate)
     before = [w.copy() for w in model.get_weights()]
     model.train_on_batch(x, y)
-    return sum(float(np.abs(a - b).sum()) for a, b in zip(before, model.get_weights()))
+    return {"before": before, "after": model.get_weights()}
 
 
 def compile_model_step_size(
     student: Callable[..., Any], small: float, large: float, ratio: float, seed: int, n: int
-) -> None:
+) -> dict[str, Any]:
     """Check that the learning rate given to ``student`` really drives the updates.
 
     One training step with the ``large`` rate must move the weights at least
@@ -185,8 +234,20 @@ def compile_model_step_size(
     Raises:
         CheckFailed: with expected / got / hint.
     """
-    small_step = _one_step_change(student, small, seed, n)
-    large_step = _one_step_change(student, large, seed, n)
+    return {"small": _one_step(student, small, seed, n), "large": _one_step(student, large, seed, n)}
+
+
+def _step_change(step: dict[str, Any]) -> float:
+    before, after = step["before"], step["after"]
+    check(len(before) == len(after) == 4, "compile_model: the model should keep its weights.",
+          "4 weight arrays", len(after), "Compile the model you were given; do not build another.")
+    return sum(float(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64)).sum())
+               for a, b in zip(before, after))
+
+
+@observed_check(compile_model_step_size)
+def compile_model_step_size(observed, small, large, ratio, seed, n) -> None:
+    small_step, large_step = _step_change(observed["small"]), _step_change(observed["large"])
     check(large_step > ratio * small_step, "compile_model: a larger learning rate should take a larger step.",
           f"the {large:g} step at least {ratio:g}x the {small:g} step",
           f"ratio {large_step / max(small_step, 1e-12):.1f}", "Give the optimizer the learning_rate argument.")

@@ -7,7 +7,6 @@ Used by ``helpers.hints`` in every notebook.
 """
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from helpers.hints import rules
@@ -35,6 +34,8 @@ def explain(obj: Any = None) -> str | None:
     Keras 3 logs accuracy as 'accuracy', not 'acc'.
        Fix: history.history["accuracy"]
     """
+    import sys  # here, so that no `sys` attribute is reachable from this module
+
     if obj is None:
         obj = getattr(sys, "last_value", None)
     try:
@@ -61,6 +62,8 @@ def check_models(namespace: dict) -> list[str]:
 
     Used after every cell that calls ``compile(`` or ``fit(``, in every notebook.
     """
+    import sys  # here, so that no `sys` attribute is reachable from this module
+
     keras = sys.modules.get("keras")
     model_class = getattr(keras, "Model", None)
     found = []

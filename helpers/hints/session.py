@@ -16,7 +16,6 @@ Used by ``helpers.hints`` in every notebook.
 from __future__ import annotations
 
 import re
-import sys
 import warnings
 from typing import Any
 
@@ -39,17 +38,24 @@ def hint_magic(line: str = "") -> None:
     """``%hint``: the hint for the last error; ``%hint model``: check a compiled model.
 
     Args:
-        line: What follows ``%hint``: empty for the last error, or an
-            expression naming a model. Defaults to ``""``.
+        line: What follows ``%hint``: empty for the last error, or the name
+            of a model in the notebook (looked up, never evaluated). Defaults to ``""``.
 
     Used in every notebook.
     """
-    if line.strip():
+    import sys  # here, so that no `sys` attribute is reachable from this module
+
+    name = line.strip()
+    if name:
         from IPython import get_ipython
 
-        obj = get_ipython().ev(line.strip())
-        text = explain(obj)
-        print(f"{PREFIX}{text}" if text else f"{line.strip()}: no warning sign found.")
+        # A name is looked up, never evaluated: the magic runs no code of its own.
+        namespace = get_ipython().user_ns if get_ipython() is not None else {}
+        if not name.isidentifier() or name not in namespace:
+            print(f"%hint takes the name of a model in this notebook, e.g. `%hint model`; {name!r} is not one.")
+            return
+        text = explain(namespace[name])
+        print(f"{PREFIX}{text}" if text else f"{name}: no warning sign found.")
         return
     error = getattr(sys, "last_value", None)
     if error is None:
@@ -91,6 +97,8 @@ def _after_cell(result: Any) -> None:
     try:
         _install_warning_hints()  # helpers.quiet's filters, added when TensorFlow loads, must not come first
         source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
+        import sys
+
         if "keras" in sys.modules and _CALLS_KERAS.search(source):
             from IPython import get_ipython
 

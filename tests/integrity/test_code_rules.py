@@ -22,7 +22,16 @@ def context_for(assignment: str) -> code_rules.Context:
     for cell in harness.solution_notebook(assignment).cells:
         if cell.cell_type == "code":
             code_rules.learn(parse(cell.source), context)
+        if harness.is_test(cell):
+            code_rules.learn_tests(parse(cell.source), context)
     return context
+
+
+def findings(source: str, context: code_rules.Context) -> list:
+    tree = ast.parse(as_ipython_runs_it(source))
+    context = copy.deepcopy(context)
+    code_rules.learn(tree, context)
+    return scan(tree, context)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +79,11 @@ HOSTILE = {
                   "import helpers.checks.nb07 as c\nc.reference.train_step", "from helpers import *",
                   "from helpers import checks\nc = checks.nb03\nc.reference"],
 }
+# Issue 16's routes: each is seen, whatever the spelling.
+HOSTILE["builtin"] += ["g = getattr\ng(print, '__se' + 'lf__')", "f = [getattr][0]"]
+HOSTILE["reference"] += ["import helpers\npkg = helpers\npkg.models.build_sequential(1, 2, 3)",
+                         "import operator, helpers\noperator.attrgetter('models.build_' + 'subclassed')(helpers)",
+                         "from helpers.models import compile_for_integer_labels as compile_model"]
 
 
 @pytest.mark.parametrize("rule, source", [(r, s) for r, sources in HOSTILE.items() for s in sources])
@@ -108,6 +122,32 @@ ORDINARY = [
     "from helpers import checks\nchecks.nb01.build_sequential_model(build_sequential_model)\nchecks.passed('x')",
     "reference = build_sequential_model(4, 3, 2)\nreference_loss = 0.5\nprint(reference.name, reference_loss)",
 ]
+
+
+# Correct answers that used to be zeroed (issue 16): builtin names as variables, strings that name builtins,
+# extra prints, helper functions, type hints.
+ORDINARY += [
+    "vars = model.trainable_variables\nfor v in vars:\n    print(v.shape)",
+    "inputs = keras.Input(shape=(64,), name='input')\nhidden = keras.layers.Dense(32, name='sum')(inputs)",
+    "input = keras.Input(shape=(64,))\nx = keras.layers.Dense(10)(input)",
+    "sum = 0\nfor i in range(3):\n    sum += i\nmax = 5\nlist = [1, 2]\nprint(sum, max, list)",
+    "def _dense(units: int, activation: str = 'relu') -> keras.layers.Layer:\n"
+    "    return keras.layers.Dense(units, activation=activation)\n\n"
+    "def build_sequential_model(input_dim: int, hidden_units: int, num_classes: int) -> keras.Model:\n"
+    "    print('building', input_dim)\n"
+    "    return keras.Sequential([keras.Input((input_dim,)), _dense(hidden_units), _dense(num_classes, 'softmax')])",
+    "x = {'input': 1, 'sum': 2, 'eval': 3}\nprint(x['input'], 'exec', 'vars')",
+]
+
+
+@pytest.mark.parametrize("source", ["import helpers\npkg = helpers\npkg.models.build_sequential(1, 2, 3)",
+                                    "x = 'nbgrader'", "isinstance = lambda *a: True",
+                                    "from helpers.reference.nb01 import build_sequential_model"])
+def test_what_cannot_change_a_verdict_is_for_review_only(context01, source):
+    """Are answer-key use, strings and builtins replaced in the student's own namespace flagged for review,
+    never held at zero?"""
+    found = findings(source, context01)
+    assert found and not any(f.hold for f in found), [(str(f), f.hold) for f in found]
 
 
 @pytest.mark.parametrize("source", ORDINARY)

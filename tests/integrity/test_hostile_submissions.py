@@ -6,6 +6,7 @@ run-time defences are tested on their own.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,9 @@ def test_edited_test_cell_is_restored_and_runs(runs):
     run = runs["full"]
     assert _graded(run, "tamperer").cells[SEQ] == (0, 2)
     original = next(c.source for c in harness.solution_notebook(s.A).cells if harness.grade_id(c) == SEQ)
-    assert _cell(run.notebook("tamperer"), SEQ).source.strip() == original.strip()
+    restored = _cell(run.notebook("tamperer"), SEQ).source
+    same_seeds = re.compile(r"\bseed=\d+")  # hidden tests' seeds are drawn afresh for each run
+    assert same_seeds.sub("seed=N", restored.strip()) == same_seeds.sub("seed=N", original.strip())
 
 
 def test_tampered_metadata_is_restored(runs):
@@ -113,9 +116,21 @@ def test_saved_outputs_are_cleared(runs, student):
 # --- static scan --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("student", sorted(s.STATIC))
-def test_tampering_code_is_flagged_held_at_zero_and_never_run(runs, student):
-    """Is each route to forged marks flagged with its reason, held at zero, and never executed? (6-8, 12, 14, 15)"""
+# Routes that reach past the kernel (shell escapes, the IPython shell, os.environ) are held at zero unrun; the rest
+# cannot change a verdict judged outside the kernel (issue 16), so they run, are flagged for review, and score
+# exactly what their honest answers deserve.
+HELD = ["grading_sniff", "input_transformer", "shell_escape", "showtraceback"]
+REVIEWED = {"always_equal": 2, "patch_numpy": 2, "reference_call": 8}
+
+
+def test_static_routes_are_all_in_one_list():
+    assert sorted([*HELD, *REVIEWED]) == sorted(s.STATIC)
+
+
+@pytest.mark.parametrize("student", HELD)
+def test_code_that_reaches_past_the_kernel_is_flagged_held_at_zero_and_never_run(runs, student):
+    """Is each route that reaches past the kernel flagged with its reason, held at zero, and never executed?
+    (6, 12, 14)"""
     run = runs["full"]
     result = _graded(run, student)
     assert result.score == 0, result.cells
@@ -124,6 +139,17 @@ def test_tampering_code_is_flagged_held_at_zero_and_never_run(runs, student):
     nb = run.notebook(student)
     assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"), "it must not run"
     assert "GradingHeld" in _errors(_cell(nb, SEQ))
+
+
+@pytest.mark.parametrize("student", sorted(REVIEWED))
+def test_tampering_in_the_kernel_is_flagged_for_review_and_earns_nothing(runs, student):
+    """Do patched comparisons, objects equal to anything and the answer key earn exactly what the honest answers
+    deserve, with a note for review naming the line? (7, 8, 15)"""
+    run = runs["full"]
+    assert _graded(run, student).score == REVIEWED[student], run.grades[student].cells
+    notes = [f for f in run.findings(student) if "for review" in f]
+    assert notes and all("line" in f for f in notes), run.findings(student)
+    assert not [f for f in run.findings(student) if f.startswith("[integrity flag]") and "held at zero" in f]
 
 
 # --- resources ----------------------------------------------------------------------------------------------

@@ -69,6 +69,16 @@ def test_hint_magic_explains_the_last_error_and_checks_models(shell, capsys):
     assert "no warning sign" in run(shell, capsys, "%hint m")[1]
 
 
+def test_hint_magic_evaluates_nothing(shell, capsys):
+    """Does %hint only look a name up, so that code given to it never runs (issue 16's hint-magic route)?"""
+    run(shell, capsys, "ran = []")
+    out = run(shell, capsys, "%hint ran.append(1) or ran")[1]
+    assert "takes the name of a model" in out
+    out = run(shell, capsys, "%hint __import__('os').getpid()")[1]
+    assert "takes the name of a model" in out
+    assert shell.user_ns["ran"] == []
+
+
 def test_cell_that_compiles_logits_wrongly_gets_a_hint_after_it(shell, capsys):
     """Does a successful cell that compiles a logits model with from_logits=False get the hint, once?"""
     source = ("m = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])\n"
