@@ -81,7 +81,8 @@ def become_kernel(request: dict) -> NoReturn:
         if request.get("private"):  # in the fork server's sandbox: namespaces of its own (autograder.kernels.jail)
             from autograder.kernels import namespaces
 
-            namespaces.enter(request["private"], request["hide"], request.get("max_processes", 0))
+            namespaces.enter(request["private"], request["hide"], request.get("max_processes", 0),
+                             read_only=tuple(request.get("read_only", ())))
         os.chdir(request["cwd"] or os.getcwd())
         launcher = importlib.util.find_spec("ipykernel_launcher")
         sys.argv = [launcher.origin if launcher else "ipykernel_launcher", *request["argv"]]

@@ -175,10 +175,10 @@ def command(inner: list[str], writable: Iterable[str | Path], env: dict[str, str
             binary: str | None = None) -> list[str]:
     """The ``bwrap`` command line that runs ``inner`` in a sandbox."""
     args = [binary or require(), "--unshare-all", "--die-with-parent", "--new-session", *_system_view()]
-    for path in read_only_paths():
-        args += ["--ro-bind", str(path), str(path)]
     size = str(TMP_BYTES)  # filling /tmp or /dev/shm fills only this sandbox's own, in memory
     args += ["--size", size, "--tmpfs", "/tmp", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--proc", "/proc"]
+    for path in read_only_paths():  # after the private /tmp, so a Python env or course under /tmp stays in view
+        args += ["--ro-bind", str(path), str(path)]
     for path in writable:
         args += ["--bind", str(path), str(path)]
     args += ["--clearenv"]

@@ -69,7 +69,8 @@ class SandboxProvisioner(LocalProvisioner):
             python, argv = plan
             request = {"argv": argv, "cwd": str(cwd or Path.cwd()), "report": km.report_path, "limits": km.limits()}
             if sandboxed:
-                request.update(private=str(km.private), hide=str(CLIENT.folder()), max_processes=km.max_processes)
+                request.update(private=str(km.private), hide=str(CLIENT.folder()), max_processes=km.max_processes,
+                               read_only=[str(path) for path in jail.read_only_paths()])
             CLIENT.sandboxed = sandboxed
             forked = CLIENT.fork(python, launch, request, km.fork_server_idle_seconds)
         if forked is None:

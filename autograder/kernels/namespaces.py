@@ -118,7 +118,8 @@ def _mirror(child: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
-def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m") -> None:  # jail.TMP_BYTES
+def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m",  # jail.TMP_BYTES
+          read_only: tuple[str, ...] = ()) -> None:
     """Move this (freshly forked) process into namespaces of its own; returns in PID 1 of them.
 
     Args:
@@ -126,6 +127,9 @@ def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m") -> No
         hide: The folder of every kernel's private folder (hidden but ``own``).
         max_processes: ``RLIMIT_NPROC`` inside the kernel's user namespace (0: none).
         tmp_size: Size of the private ``/tmp`` and ``/dev/shm``.
+        read_only: Folders the sandbox shows read-only (the Python environment,
+            the course code); those under ``/tmp`` are kept through the
+            private ``/tmp``, so a venv made there still imports.
     """
     uid, gid = os.geteuid(), os.getegid()
     prctl(PR_SET_DUMPABLE, 1)  # the fork server is undumpable; writing our own uid_map needs this
@@ -135,7 +139,17 @@ def enter(own: str, hide: str, max_processes: int, tmp_size: str = "256m") -> No
     _write("/proc/self/gid_map", f"{INNER_UID} {gid} 1")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     keep = os.open(own, os.O_PATH | os.O_DIRECTORY)  # opened in the new mount namespace: usable as a bind source
+    under_tmp = {path: os.open(path, os.O_PATH | os.O_DIRECTORY)
+                 for path in read_only if path.startswith("/tmp/") and os.path.isdir(path)}
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={tmp_size}")
+    for path, fd in under_tmp.items():
+        os.makedirs(path, 0o755, exist_ok=True)
+        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+        try:
+            mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        except OSError:  # the files are the grader's, not the kernel's: it still cannot write them
+            pass
     if not (hide.rstrip("/") + "/").startswith("/tmp/"):
         mount("tmpfs", hide, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
     os.makedirs(own, 0o755, exist_ok=True)

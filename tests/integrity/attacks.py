@@ -82,7 +82,8 @@ while time.monotonic() < deadline:
         s.settimeout(0.05)
         try:
             s.connect(("127.0.0.1", port))
-            reached.append(port)
+            if s.getsockname() != s.getpeername():  # a TCP self-connect (source port == port) reaches no one
+                reached.append(port)
         except OSError:
             pass
         finally:
