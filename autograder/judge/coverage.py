@@ -44,14 +44,16 @@ def _judged_statement(statement: ast.stmt) -> bool:
             and f"{func.value.attr}.{func.attr}" in observed_checks())
 
 
+def judged_cell(source: str) -> bool:
+    """Does every statement of ``source`` call an observed check (or ``checks.passed``)?"""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return bool(tree.body) and all(_judged_statement(s) for s in tree.body)
+
+
 def judged_outside(cells: Iterable[Mapping]) -> bool:
     """Does every test cell among ``cells`` only call observed checks (and ``checks.passed``)?"""
     tests = [c for c in cells if is_test(c) and c.get("cell_type") == "code"]
-    for cell in tests:
-        try:
-            tree = ast.parse(cell["source"])
-        except SyntaxError:
-            return False
-        if not tree.body or not all(_judged_statement(s) for s in tree.body):
-            return False
-    return bool(tests)
+    return bool(tests) and all(judged_cell(cell["source"]) for cell in tests)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.judge.coverage import judged_cell
+
 
 class NotObserved(Exception):
     """The cell calls something that is not an observed check: it keeps nbgrader's own scoring."""
@@ -69,7 +71,14 @@ class _Checks:
 
 
 def calls(source: str) -> list[Call]:
-    """The observed checks that ``source`` calls, in order; ``NotObserved`` if it calls anything else."""
+    """The observed checks that ``source`` calls, in order; ``NotObserved`` if it calls anything else.
+
+    Only a cell whose every statement calls an observed check (or ``checks.passed``)
+    is replayed: any other cell (plain ``assert``s on the student's functions)
+    keeps nbgrader's own scoring, as ``autograder.judge.coverage`` decides.
+    """
+    if not judged_cell(source):
+        raise NotObserved("the cell does more than call observed checks")
     recorded: list[Call] = []
     namespace = {"checks": _Checks(recorded), "np": np, "__builtins__": __builtins__}
     exec(compile(source, "<test cell>", "exec"), namespace, _Names(namespace))
