@@ -9,6 +9,7 @@ formgrader's gradebook (``classroom/``) is not the checkout's.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+from typing import Iterator
 
 import pytest
 
@@ -26,14 +28,16 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 CLONE_PARTS = ("autograder", "helpers", "solutions", "course")
 
 
-@pytest.fixture(scope="module")
-def lab_at_clone_root(tmp_path_factory):
+@contextlib.contextmanager
+def lab_at_a_clone(tmp_path_factory, **extra_env: str) -> Iterator[JupyterLab]:
+    """A real JupyterLab at the root of a fresh copy of the clone, with the installed Jupyter config."""
     home, clone = tmp_path_factory.mktemp("home"), tmp_path_factory.mktemp("clone")
     for part in CLONE_PARTS:
         shutil.copytree(REPO / part, clone / part, ignore=shutil.ignore_patterns("__pycache__", "classroom"))
     env = lab_environment(home)
     env["JUPYTER_CONFIG_PATH"] = str(REPO / "autograder" / "jupyter_config")  # as installed in etc/jupyter
     env.pop("TFCOURSE_ROOT", None)
+    env.update(extra_env)
     port, token = free_port(), secrets.token_hex(16)
     with open(home / "server.log", "w") as log:
         process = subprocess.Popen(
@@ -49,8 +53,15 @@ def lab_at_clone_root(tmp_path_factory):
             shut_down(lab)
 
 
-def get_json(lab: JupyterLab, path: str):
-    request = urllib.request.Request(f"{lab.url}{path}", headers={"Authorization": f"token {lab.token}"})
+@pytest.fixture(scope="module")
+def lab_at_clone_root(tmp_path_factory):
+    with lab_at_a_clone(tmp_path_factory) as lab:
+        yield lab
+
+
+def get_json(lab: JupyterLab, path: str, method: str = "GET"):
+    request = urllib.request.Request(f"{lab.url}{path}", headers={"Authorization": f"token {lab.token}"},
+                                     method=method, data=b"" if method == "POST" else None)
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 

@@ -32,7 +32,7 @@ from tests.integrity import students as s
 pytestmark = [pytest.mark.sandbox, pytest.mark.nbgrader, pytest.mark.slow]
 
 STUDENTS = ["aaa_honest", *(f"atk_{name}" for name in attacks.ATTACKS), "control", "zzz_honest"]
-ARGS = ["--force", "--Execute.timeout=60", "--ScanStudentCode.enabled=False"]
+ARGS = ["--force", "--Execute.timeout=180", "--ScanStudentCode.enabled=False"]
 
 
 def _digest(paths: list[Path]) -> dict[str, str]:
