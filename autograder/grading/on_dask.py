@@ -28,6 +28,8 @@ processes). Dask does the scheduling; this module only says what one task is:
 """
 from __future__ import annotations
 
+import asyncio
+
 import hashlib
 import logging
 import os
@@ -67,8 +69,9 @@ class ForkServerPlugin(WorkerPlugin):
     """Keeps one fork server per Dask worker process for all the submissions it grades.
 
     Registered on every worker, including workers that join (or restart)
-    later. The server starts with the worker's first notebook and ends with
-    the worker.
+    later. The server starts when the plugin is set up (a kernel is started and
+    shut down there, ``autograder.kernels.manager.warm_up``), so the worker's
+    first notebook is forked too; it ends with the worker.
     """
 
     name = "tfcourse-fork-server"
@@ -76,7 +79,7 @@ class ForkServerPlugin(WorkerPlugin):
     def __init__(self, log_dir: str | None = None):
         self.log_dir = log_dir
 
-    def setup(self, worker) -> None:
+    async def setup(self, worker) -> None:
         from autograder.kernels.forkserver_client import CLIENT
 
         os.environ.setdefault("MPLBACKEND", "Agg")
@@ -87,9 +90,24 @@ class ForkServerPlugin(WorkerPlugin):
             log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
             os.dup2(log, 2)
             os.close(log)
+        self.warm_up = await asyncio.to_thread(_warm_up)
 
     def teardown(self, worker) -> None:
         self.client.close()
+
+
+def _warm_up() -> str:
+    """Start this worker's fork server with the course's settings; how the warm-up kernel started, or why not."""
+    from autograder.kernels.manager import warm_up
+    from autograder.nbgrader_api import load_config
+
+    root = Path(tempfile.mkdtemp(prefix="tfcourse-warm-up-root-"))
+    try:
+        return asyncio.run(warm_up(load_config(root)))
+    except Exception as error:  # the first notebook then starts the server, as before
+        return f"no warm-up: {type(error).__name__}: {error}"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _files(folder: Path) -> dict[str, bytes]:

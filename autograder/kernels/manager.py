@@ -201,3 +201,35 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.unsafe_no_sandbox:  # inside a kernel's own sandbox (a forked kernel sets it in its namespace)
             wrapper.insert(-1, f"--max-processes={self.max_processes}")
         return [*wrapper, "--", *command]
+
+
+async def warm_up(config=None) -> str:
+    """Start the fork server now: start one kernel as a grading run would, then shut it down.
+
+    A Dask worker calls it when it joins (``autograder.grading.on_dask.ForkServerPlugin``),
+    so that its first submission's kernel is forked from a server that is already up.
+
+    Args:
+        config: The course's nbgrader settings (``c.SandboxedKernelManager``). Defaults to none.
+
+    Returns:
+        How the kernel started: ``"forked, fork server started for it"`` when the
+        server started here, ``"started on its own"`` when there is none.
+    """
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="tfcourse-warm-up-")
+    km = SandboxedKernelManager(kernel_name="python3", **({"config": config} if config is not None else {}))
+    try:
+        await km.start_kernel(cwd=folder)
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=120)
+        finally:
+            client.stop_channels()
+        return km.kernel_origin
+    finally:
+        if km.has_kernel:
+            await km.shutdown_kernel(now=True)
+        shutil.rmtree(folder, ignore_errors=True)

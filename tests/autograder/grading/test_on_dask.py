@@ -180,6 +180,18 @@ def test_grade_on_a_local_cluster(tmp_path):
     assert scores == {"student00": 5, "student01": 0, "student02": 2}
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_a_new_workers_first_kernel_is_forked(tmp_path):
+    """Does each worker of a fresh cluster start its fork server when it joins, so even its first kernel is forked?"""
+    students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=2)
+    for student, nb in students.items():
+        tiny.submit(tmp_path, student, nb)
+    outcomes = autograde.grade(tiny.TINY, root=tmp_path, students=sorted(students), force=True, cluster="local:2")
+    assert all(o.graded for o in outcomes)
+    assert [origin for o in outcomes for _, origin in o.kernel_starts] == ["forked", "forked"]
+
+
 def test_bad_cluster_argument_gets_one_line(tmp_path):
     """Is --cluster with something other than local:N explained in one line?"""
     students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=1)
