@@ -75,8 +75,8 @@ FAKE_VALUE = frozenset({
     "__getattr__", "__class__", "__del__", "__tf_tensor__",
 })
 BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
-# Rules whose findings can reach past the kernel (files, processes, the grader's gradebook) until the kernel
-# is confined: these hold a notebook at zero even where every verdict is judged outside the kernel.
+# Rules whose findings can reach past the kernel (files, processes, the grader's gradebook) when the kernel is not
+# confined (--unsafe-no-sandbox): there they hold a notebook at zero even where every verdict is judged outside it.
 REACHES_OUTSIDE = frozenset({"import", "builtin", "introspection"})
 NBGRADER = re.compile("nbgrader", re.I)
 

@@ -12,14 +12,17 @@ syntax trees (``autograder.code_scan.similarity``).
 The scan is a review aid wherever the grader judges the tests outside the
 kernel (``autograder.judge.coverage``): there nothing in a cell can change a
 verdict by itself, so patched comparisons, fake values, answer-key use and the
-like are notes for review, with the line and the reason. What could still
-change one becomes a flag (``autograder.findings``): the notebook is not
-executed and every test is held at zero. That is code that can reach past the
-kernel (imports, ``eval``/``exec``/``open``, shell escapes, interpreter
-internals: ``rules.REACHES_OUTSIDE``), everywhere, and any finding in a notebook
-whose tests are still judged in the kernel. Findings that can never change a
-verdict (the answer key, a string, a builtin replaced in the student's own
-namespace) are always notes.
+like are notes for review, with the line and the reason. Code that can reach
+past the kernel (imports, ``eval``/``exec``/``open``, shell escapes,
+interpreter internals: ``rules.REACHES_OUTSIDE``) is a note too when the kernel
+runs in the sandbox (``autograder.kernels.jail``): it can reach nothing there
+but its own files. What could still change a verdict becomes a flag
+(``autograder.findings``): the notebook is not executed and every test is held
+at zero. That is code that reaches past the kernel when grading runs without
+the sandbox (``--unsafe-no-sandbox``), and any finding in a notebook whose
+tests are still judged in the kernel. Findings that can never change a verdict
+(the answer key, a string, a builtin replaced in the student's own namespace)
+are always notes.
 """
 from __future__ import annotations
 
@@ -54,6 +57,20 @@ def normalise(source: str) -> str:
     return "\n".join(lines).strip()
 
 
+def holds(finding: rules.Finding, judged_outside_kernel: bool, sandboxed: bool) -> bool:
+    """Does ``finding`` hold its notebook at zero (a flag), rather than being a note for review?
+
+    >>> reach = rules.Finding("import", 1, "imports subprocess, which no answer needs")
+    >>> holds(reach, judged_outside_kernel=True, sandboxed=True), holds(reach, True, sandboxed=False)
+    (False, True)
+    >>> holds(rules.Finding("fake-value", 1, "class Yes defines __eq__"), judged_outside_kernel=False, sandboxed=True)
+    True
+    """
+    if not finding.hold:
+        return False
+    return not judged_outside_kernel or (finding.rule in rules.REACHES_OUTSIDE and not sandboxed)
+
+
 class ScanStudentCode(NbGraderPreprocessor):
     """Flag student cells that break a rule of ``autograder.code_scan``; the instructor's own cells are exempt."""
 
@@ -78,15 +95,23 @@ class ScanStudentCode(NbGraderPreprocessor):
             if normalise(cell.source) not in trusted:
                 trees[index] = tree
         review_only = judged_outside(nb.cells)
+        confined = review_only and self._sandboxed()
         number = resources["nbgrader"]["assignment"][:2]
         for index, tree in trees.items():
             for finding in [*scan(tree, context), *copies_of_the_reference(tree, number)]:
                 where = grade_id(nb.cells[index]) or f"cell {index + 1}"
-                if finding.hold and (finding.rule in rules.REACHES_OUTSIDE or not review_only):
+                if holds(finding, review_only, confined):
                     findings.record(nb, "flags", f"{where}: {finding}", index)
                 else:
                     findings.record(nb, "notes", f"for review: {where}: {finding}", index)
         return nb, resources
+
+    def _sandboxed(self) -> bool:
+        """Will this notebook's kernel run in the sandbox (the course's kernel manager, not switched off)?"""
+        from autograder.kernels import jail
+
+        settings = self.config.get("SandboxedKernelManager", {})
+        return not settings.get("unsafe_no_sandbox", jail.unsafe())
 
     def _instructor_cells(self, resources: ResourcesDict) -> set[str]:
         """Sources of the instructor's non-exercise code cells (with and without their hidden tests)."""

@@ -116,35 +116,23 @@ def test_saved_outputs_are_cleared(runs, student):
 # --- static scan --------------------------------------------------------------------------------------------
 
 
-# Routes that reach past the kernel (shell escapes, the IPython shell, os.environ) are held at zero unrun; the rest
-# cannot change a verdict judged outside the kernel (issue 16), so they run, are flagged for review, and score
-# exactly what their honest answers deserve.
-HELD = ["grading_sniff", "input_transformer", "shell_escape", "showtraceback"]
-REVIEWED = {"always_equal": 2, "patch_numpy": 2, "reference_call": 8}
+# Every route runs: its kernel is in the sandbox and its verdicts are judged outside it (issues 15 and 16), so
+# nothing it does can change a grade. It is flagged for review and scores exactly what its honest answers deserve.
+# The input transformer turns its own later cells, tests included, into `pass`, so it earns nothing; the shell
+# escape deletes nothing but in its own folder. Without the sandbox (--unsafe-no-sandbox) the routes that reach past
+# the kernel are held at zero unrun (tests/autograder/preprocessors/test_scan_holds.py).
+REVIEWED = {"always_equal": 2, "patch_numpy": 2, "reference_call": 8, "grading_sniff": 8, "input_transformer": 0,
+            "shell_escape": 8, "showtraceback": 6}
 
 
 def test_static_routes_are_all_in_one_list():
-    assert sorted([*HELD, *REVIEWED]) == sorted(s.STATIC)
-
-
-@pytest.mark.parametrize("student", HELD)
-def test_code_that_reaches_past_the_kernel_is_flagged_held_at_zero_and_never_run(runs, student):
-    """Is each route that reaches past the kernel flagged with its reason, held at zero, and never executed?
-    (6, 12, 14)"""
-    run = runs["full"]
-    result = _graded(run, student)
-    assert result.score == 0, result.cells
-    flags = [f for f in run.findings(student) if f.startswith("[integrity flag]")]
-    assert flags, f"{student} was not flagged"
-    nb = run.notebook(student)
-    assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"), "it must not run"
-    assert "GradingHeld" in _errors(_cell(nb, SEQ))
+    assert sorted(REVIEWED) == sorted(s.STATIC)
 
 
 @pytest.mark.parametrize("student", sorted(REVIEWED))
 def test_tampering_in_the_kernel_is_flagged_for_review_and_earns_nothing(runs, student):
-    """Do patched comparisons, objects equal to anything and the answer key earn exactly what the honest answers
-    deserve, with a note for review naming the line? (7, 8, 15)"""
+    """Do shell escapes, IPython hooks, patched comparisons, objects equal to anything and the answer key earn
+    exactly what the honest answers deserve, with a note for review naming the line? (6, 7, 8, 12, 14, 15)"""
     run = runs["full"]
     assert _graded(run, student).score == REVIEWED[student], run.grades[student].cells
     notes = [f for f in run.findings(student) if "for review" in f]
