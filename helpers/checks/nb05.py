@@ -1,23 +1,31 @@
 """Checks for notebook 05: ``evaluate`` as a dict, accuracy from ``predict``, accuracy per class.
 
-Each check takes the student's function first, then the inputs of one case.
-It calls the student's function on the model it was given, and computes the
-expected values with the reference answer (``helpers.reference.nb05``) on a
-same-weights twin of that model, so nothing the student's function does to
-the model can change what is expected.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). The model checks give the student's function a
+model that the check builds from its arguments (``test_model``): weights
+computed from a seed in NumPy, so that the judge can rebuild the very same
+model and compute the expected values itself, on its own untouched copy.
+Nothing the student's function does to the model it was given (training it,
+compiling it again) changes what is expected. ``per_class_accuracy`` is pure:
+with ``seed`` it is compared with the reference on many generated label arrays,
+absent classes included.
 
-Used by notebook 05's test cells, e.g.
-``checks.nb05.evaluate_on_test(evaluate_on_test, trained_model, data.x_test, data.y_test)``.
+Used by notebook 05's test cells, e.g. ``checks.nb05.evaluate_on_test(evaluate_on_test)``.
 """
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
-from helpers.checks.core import check, check_close, check_equal, check_instance, show
+from helpers.checks.core import check, check_close, check_equal, show
+from helpers.checks.observed import observed_check
+from helpers.checks.values import kind, numbers, plain
 from helpers.reference import nb05 as reference
+
+#: The models ``test_model`` builds: fitted in NumPy (softmax output), random, or fitted with a logits output.
+MODEL_KINDS = ("trained", "untrained", "logits")
 
 
 def same_weights_twin(model: Any) -> Any:
@@ -49,88 +57,208 @@ def same_weights_twin(model: Any) -> Any:
     return twin
 
 
+def _weights(model: str, seed: int) -> list[np.ndarray]:
+    """The digits network's weights for ``model``, computed from ``seed`` in NumPy (no training run)."""
+    from helpers.data import load_digits
+
+    rng = np.random.default_rng(seed)
+    w1, b1 = rng.normal(0, 0.5, (64, 32)), rng.normal(0, 0.1, 32)
+    if model == "untrained":
+        w2 = rng.normal(0, 0.3, (32, 10))
+    else:  # the output layer that best maps the hidden features to the labels (ridge regression)
+        data = load_digits()
+        hidden = np.maximum(data.x_train @ w1 + b1, 0)
+        w2 = 8 * np.linalg.solve(hidden.T @ hidden + np.eye(32), hidden.T @ np.eye(10)[data.y_train])
+    return [w.astype(np.float32) for w in (w1, b1, w2, np.zeros(10))]
+
+
+def test_model(model: str = "trained", seed: int = 0) -> Any:
+    """A compiled digits classifier whose weights come from ``seed``; the same on every call.
+
+    Args:
+        model: ``"trained"`` (about 80 % accurate, softmax output),
+            ``"untrained"`` (random weights) or ``"logits"`` (as trained, with a
+            linear output and ``from_logits=True``). Defaults to ``"trained"``.
+        seed: Seed of the weights. Defaults to 0.
+
+    Returns:
+        A model compiled with Adam, sparse categorical cross-entropy and ``metrics=["accuracy"]``.
+    """
+    from helpers import tf
+
+    keras = tf.keras
+    if model not in MODEL_KINDS:
+        raise ValueError(f"`model` must be one of {MODEL_KINDS}, got {model!r}")
+    logits = model == "logits"
+    network = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(32, activation="relu"),
+                                keras.layers.Dense(10, activation=None if logits else "softmax")])
+    network.set_weights(_weights(model, seed))
+    network.compile(optimizer=keras.optimizers.Adam(1e-3), metrics=["accuracy"],
+                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=logits))
+    return network
+
+
+def _data(split: str, n: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """All of ``split`` in order (``n=None``), or ``n`` of its samples drawn with ``seed``."""
+    from helpers.data import load_digits
+
+    data = load_digits()
+    x, y = getattr(data, f"x_{split}"), getattr(data, f"y_{split}")
+    if n is None:
+        return x, y
+    rows = np.random.default_rng(seed).choice(len(x), n, replace=False)
+    return x[rows], y[rows]
+
+
+def _call_name(function: str, model: str, split: str, n: int | None) -> str:
+    samples = f"all {split} samples" if n is None else f"{n} {split} samples"
+    return f"{function}(<a{'n' if model == 'untrained' else ''} {model} digits model>, <{samples}>)"
+
+
+def _on_test_model(answer: Callable, model: str, split: str, n: int | None, seed: int) -> dict[str, Any]:
+    state = random.getstate()
+    x, y = _data(split, n, seed)
+    returned = answer(test_model(model, seed), x.copy(), y.copy())
+    random.setstate(state)
+    return {"returned": plain(returned)}
+
+
 def evaluate_on_test(
-    answer: Callable, model: Any, x: np.ndarray, y: np.ndarray,
-    name: str = "evaluate_on_test(trained_model, data.x_test, data.y_test)",
-) -> None:
-    """Check that ``evaluate_on_test`` returns ``{'loss', 'accuracy'}`` as numbers, measured on ``(x, y)``.
+    answer: Callable, model: str = "trained", split: str = "test", n: int | None = None, seed: int = 0,
+) -> dict[str, Any]:
+    """Check that ``evaluate_on_test`` returns ``{'loss', 'accuracy'}`` as numbers, measured on the data given.
+
+    The model is ``test_model(model, seed)``; the judge evaluates its own copy.
 
     Args:
         answer: The student's ``evaluate_on_test(model, x_test, y_test)``.
-        model: A model compiled with ``metrics=["accuracy"]``.
-        x: The inputs to evaluate on.
-        y: Their labels.
-        name: How the messages name the call. Defaults to the visible test's.
+        model: Which ``test_model``. Defaults to ``"trained"``.
+        split: ``"train"``, ``"val"`` or ``"test"``. Defaults to ``"test"``.
+        n: How many samples of ``split``, drawn with ``seed``; ``None`` for all, in order. Defaults to ``None``.
+        seed: Seed of the model's weights and of the samples drawn. Defaults to 0.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    twin = same_weights_twin(model)
-    result = answer(model, x, y)
-    expected = reference.evaluate_on_test(twin, x, y)
+    return _on_test_model(answer, model, split, n, seed)
 
-    check_instance(result, dict, f"{name} should return a dict.",
-                   "Return {'loss': ..., 'accuracy': ...}, or use evaluate(..., return_dict=True).")
+
+def _number(value: Any) -> float | None:
+    got = numbers(value)
+    return None if got is None or got.ndim != 0 else float(got)
+
+
+@observed_check(evaluate_on_test)
+def evaluate_on_test(observed, model="trained", split="test", n=None, seed=0) -> None:
+    name = _call_name("evaluate_on_test", model, split, n)
+    result = observed["returned"]
+    check(isinstance(result, dict) and "__object__" not in result, f"{name} should return a dict.", "a dict",
+          kind(result), "Return {'loss': ..., 'accuracy': ...}, or use evaluate(..., return_dict=True).")
     check_equal(sorted(result), ["accuracy", "loss"], f"{name}: the dict's keys.",
                 "Use exactly the keys 'loss' and 'accuracy'.")
     for key in ("loss", "accuracy"):
-        check(np.ndim(result[key]) == 0, f"{name}: {key!r} should be a single number.", "a float",
+        check(_number(result[key]) is not None, f"{name}: {key!r} should be a single number.", "a float",
               show(result[key]), "Convert with float(...).")
-    check_close(result["accuracy"], expected["accuracy"],
-                f"{name}: 'accuracy' should be the accuracy on the set you were given.",
-                "Evaluate on x_test and y_test (the arguments), as a fraction from 0 to 1.", rtol=0, atol=1e-6)
-    check_close(result["loss"], expected["loss"], f"{name}: 'loss' should be the loss on the set you were given.",
-                "Evaluate on x_test and y_test (the arguments); evaluate returns the loss first.", rtol=1e-4, atol=1e-6)
+    x, y = _data(split, n, seed)
+    expected = reference.evaluate_on_test(test_model(model, seed), x, y)
+    check_close(_number(result["accuracy"]), expected["accuracy"],
+                f"{name}: 'accuracy' should be the accuracy of the model as given, on the set you were given.",
+                "Evaluate the model as it is (no fit, no compile) on x_test and y_test, as a fraction from 0 to 1.",
+                rtol=0, atol=1e-6)
+    check_close(_number(result["loss"]), expected["loss"],
+                f"{name}: 'loss' should be the loss of the model as given, on the set you were given.",
+                "Evaluate the model as it is compiled (do not compile it again) on x_test and y_test; evaluate "
+                "returns the loss first.", rtol=1e-4, atol=1e-6)
 
 
 def accuracy_by_hand(
-    answer: Callable, model: Any, x: np.ndarray, y: np.ndarray,
-    name: str = "accuracy_by_hand(trained_model, data.x_test, data.y_test)",
-) -> None:
+    answer: Callable, model: str = "trained", split: str = "test", n: int | None = None, seed: int = 0,
+) -> dict[str, Any]:
     """Check that ``accuracy_by_hand`` returns one number that agrees with ``evaluate``'s accuracy.
 
-    Args:
-        answer: The student's ``accuracy_by_hand(model, x, y)``.
-        model: A classifier compiled with ``metrics=["accuracy"]``.
-        x: The inputs.
-        y: Their labels.
-        name: How the messages name the call. Defaults to the visible test's.
+    Arguments as ``evaluate_on_test``; ``n=10`` makes the outputs square, so
+    that an argmax over the wrong axis gives an answer of the right shape.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    twin = same_weights_twin(model)
-    got = answer(model, x, y)
-    expected = reference.evaluate_on_test(twin, x, y)["accuracy"]
+    return _on_test_model(answer, model, split, n, seed)
 
-    check(np.ndim(got) == 0, f"{name} should return a single number.", "a float", show(got),
+
+@observed_check(accuracy_by_hand)
+def accuracy_by_hand(observed, model="trained", split="test", n=None, seed=0) -> None:
+    name = _call_name("accuracy_by_hand", model, split, n)
+    got = _number(observed["returned"])
+    check(got is not None, f"{name} should return a single number.", "a float", show(observed["returned"]),
           "Average the per-sample comparison: np.mean(predicted == y).")
+    x, y = _data(split, n, seed)
+    expected = reference.accuracy_by_hand(test_model(model, seed), x, y)
     check_close(got, expected, f"{name} should agree with evaluate's accuracy.",
                 "Take np.argmax over the last axis (axis=-1, the classes), then compare with y.", rtol=0, atol=1e-6)
 
 
+def _label_cases(y_true: Any, y_pred: Any, num_classes: int | None, seed: int | None) -> list[tuple]:
+    """``(y_true, y_pred, num_classes)`` arrays: the given case, then generated ones with the rules' boundaries."""
+    cases = [] if y_true is None else [(np.array(y_true), np.array(y_pred), num_classes)]
+    if seed is None:
+        return cases
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 11))
+    labels = rng.integers(0, k, int(rng.integers(5, 60)))
+    absent = labels[labels != k // 2]  # a class in the middle never occurs
+    wrong = (absent + 1) % k
+    cases += [
+        (labels, labels.copy(), k),                                   # all correct
+        (labels, (labels + 1) % k, k),                                # none correct
+        (absent, np.where(rng.uniform(size=len(absent)) < 0.5, absent, wrong), k),
+        (labels, labels.copy(), k + int(rng.integers(1, 4))),          # classes beyond the last label
+        (np.array([int(rng.integers(0, k))]), np.array([int(rng.integers(0, k))]), k),   # one sample
+        (np.full(7, k - 1), np.full(7, k // 2), k),                    # predicted but never true
+    ]
+    for size in (int(rng.integers(1, 20)), 300):
+        y = rng.integers(0, k, size)
+        cases.append((y.astype(np.int32), np.where(rng.uniform(size=size) < 0.6, y, rng.integers(0, k, size)), k))
+    return cases
+
+
 def per_class_accuracy(
-    answer: Callable, y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray, num_classes: int
-) -> None:
-    """Check ``per_class_accuracy``: one value per class, ``nan`` exactly for absent classes, the right fractions.
+    answer: Callable, y_true: Any = None, y_pred: Any = None, num_classes: int | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Check ``per_class_accuracy``: one value per class, ``np.nan`` exactly for absent classes, the right fractions.
 
     Args:
         answer: The student's ``per_class_accuracy(y_true, y_pred, num_classes)``.
-        y_true: True labels (a list or an array; the student gets an array).
-        y_pred: Predicted labels, same length.
-        num_classes: Passed to ``answer``.
+        y_true: True labels of one case (a list; the student gets an array). Defaults to ``None``.
+        y_pred: Predicted labels, same length. Defaults to ``None``.
+        num_classes: Passed to ``answer``. Defaults to ``None``.
+        seed: With a seed, also generated cases: every class right, none right, an absent class, classes beyond
+            the last label, one sample, a class predicted but never true. Defaults to ``None``.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    name = f"per_class_accuracy({show(y_true)}, {show(y_pred)}, {num_classes})"
-    got = np.asarray(answer(np.array(y_true), np.array(y_pred), num_classes), dtype=float)
-    expected = reference.per_class_accuracy(np.array(y_true), np.array(y_pred), num_classes)
+    return {"got": [plain(answer(t.copy(), p.copy(), k))
+                    for t, p, k in _label_cases(y_true, y_pred, num_classes, seed)]}
 
-    check_equal(got.shape, expected.shape, f"{name}: one value per class.",
-                "Return an array of length num_classes, even for classes that never occur.")
-    check(bool(np.array_equal(np.isnan(got), np.isnan(expected))), f"{name}: nan exactly for classes without samples.",
-          expected, got, "Give np.nan to a class that does not occur in y_true, and a number to every other.")
-    known = ~np.isnan(expected)
-    check(bool(np.allclose(got[known], expected[known], rtol=0, atol=1e-9)), f"{name}: the per-class accuracies.",
-          expected, got, "Divide by the number of samples whose TRUE label is c (not by how often c was predicted).")
+
+@observed_check(per_class_accuracy)
+def per_class_accuracy(observed, y_true=None, y_pred=None, num_classes=None, seed=None) -> None:
+    cases = _label_cases(y_true, y_pred, num_classes, seed)
+    check(len(observed["got"]) == len(cases), "per_class_accuracy: one answer per case.", len(cases),
+          len(observed["got"]), "Run the test cell again.")
+    for (t, p, k), returned in zip(cases, observed["got"]):
+        name = f"per_class_accuracy({show(t.tolist())}, {show(p.tolist())}, {k})"
+        expected = reference.per_class_accuracy(t, p, k)
+        got = numbers(returned)
+        check(got is not None, f"{name}: the accuracies should be numbers, np.nan for a class without samples.",
+              expected, show(returned), "Give np.nan (not None) to a class that does not occur in y_true.")
+        check_equal(got.shape, expected.shape, f"{name}: one value per class.",
+                    "Return an array of length num_classes, even for classes that never occur.")
+        check(bool(np.array_equal(np.isnan(got), np.isnan(expected))),
+              f"{name}: nan exactly for classes without samples.", expected, got,
+              "Give np.nan to a class that does not occur in y_true, and a number to every other.")
+        known = ~np.isnan(expected)
+        check_close(got[known], expected[known], f"{name}: the per-class accuracies.",
+                    "Divide by the number of samples whose TRUE label is c (not by how often c was predicted).",
+                    rtol=1e-5, atol=1e-6)

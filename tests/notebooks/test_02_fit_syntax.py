@@ -143,3 +143,71 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
 ''',
     },
 }
+
+# Issue 17: mistakes that only the rule's boundaries or the contract of `train` expose.
+WRONG[PER_EPOCH].update({
+    "math.ceil of a floor division (rounds down first)": '''
+def updates_per_epoch(n_samples, batch_size):
+    return math.ceil(n_samples // batch_size)
+''',
+    "np.ceil left as a float": '''
+def updates_per_epoch(n_samples, batch_size):
+    return np.ceil(n_samples / batch_size)
+''',
+    "an extra batch only when there are more samples than batch_size": '''
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples // batch_size + (1 if n_samples > batch_size and n_samples % batch_size else 0)
+''',
+})
+WRONG[TOTAL].update({
+    "floor in each epoch, one partial batch for the whole run": '''
+def total_updates(n_samples, batch_size, epochs):
+    return epochs * (n_samples // batch_size) + 1
+''',
+})
+WRONG[TRAIN].update({
+    "compiles the model again before training": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
+                     validation_data=(x_val, y_val), verbose=0)
+''',
+    "trains on the validation data too": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    x_all, y_all = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])
+    return model.fit(x_all, y_all, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+''',
+})
+RIGHT[PER_EPOCH].update({
+    "floor division plus a bool for the remainder": '''
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples // batch_size + (n_samples % batch_size > 0)
+''',
+    "a loop over batch starts, with builtin names as variables": '''
+def updates_per_epoch(n_samples, batch_size):
+    sum = 0
+    for input in range(0, n_samples, batch_size):
+        sum += 1
+    return sum
+''',
+})
+RIGHT[TOTAL].update({
+    "a helper function with type hints": '''
+def _batches(n: int, b: int) -> int:
+    return -(-n // b)
+
+
+def total_updates(n_samples: int, batch_size: int, epochs: int) -> int:
+    return _batches(n_samples, batch_size) * epochs
+''',
+})
+RIGHT[TRAIN].update({
+    "builtin names as variables and shuffle=False": '''
+def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    input = x_train
+    vars = (x_val, y_val)
+    sum = {"epochs": epochs, "batch_size": batch_size}
+    print("training on", len(input), "samples")
+    return model.fit(input, y_train, validation_data=vars, verbose=0, shuffle=False, **sum)
+''',
+})

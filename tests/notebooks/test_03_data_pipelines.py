@@ -116,3 +116,44 @@ def normalize_images(x):
             f"return {SLICES}.batch(batch_size, drop_remainder=False).cache().prefetch(2)"),
     },
 }
+
+# Issue 17: stages that exist but sit in the wrong place, and answers written other ways.
+WRONG[NORMALIZE].update({
+    "divides by 16 but keeps float64": '''
+def normalize_images(x):
+    return np.asarray(x) / 16.0
+''',
+})
+WRONG[TRAIN].update({
+    "prefetch before batch": train_pipeline(
+        f"return {SLICES}.shuffle(shuffle_buffer, seed=seed).prefetch(tf.data.AUTOTUNE).batch(batch_size)"),
+    "prefetch in the middle, a cache last": train_pipeline(
+        f"return {SLICES}.shuffle(shuffle_buffer, seed=seed).batch(batch_size).prefetch(tf.data.AUTOTUNE).cache()"),
+})
+WRONG[EVAL].update({
+    "prefetch before batch": eval_pipeline(f"return {SLICES}.prefetch(tf.data.AUTOTUNE).batch(batch_size)"),
+})
+RIGHT[NORMALIZE].update({
+    "a helper function and builtin names as variables": '''
+def _scale(values: np.ndarray, top: float = 16.0) -> np.ndarray:
+    return values * np.float32(1.0 / top)
+
+
+def normalize_images(x):
+    input = np.array(x, dtype="float32", copy=True)
+    sum = _scale(input)
+    return sum
+''',
+})
+RIGHT[TRAIN].update({
+    "batch with num_parallel_calls, every step on its own line": train_pipeline('''
+    dataset = tf.data.Dataset.from_tensor_slices((x, y))
+    dataset = dataset.shuffle(shuffle_buffer, seed=seed)
+    dataset = dataset.batch(batch_size, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.prefetch(tf.data.AUTOTUNE)
+    return dataset'''),
+})
+RIGHT[EVAL].update({
+    "an identity map before batching": eval_pipeline(
+        f"return {SLICES}.map(lambda a, b: (a, b)).batch(batch_size).prefetch(tf.data.AUTOTUNE)"),
+})

@@ -152,3 +152,64 @@ def generalization_gap(history):
 ''',
     },
 }
+
+# Issue 17: the model used as given, ties and nan, and answers written other ways.
+WRONG[FIT].update({
+    "compiles the model again (losing its optimizer)": '''
+def fit_on_datasets(model, train_ds, val_ds, epochs):
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0).history
+''',
+    "trains once more on the validation set after the recorded run": '''
+def fit_on_datasets(model, train_ds, val_ds, epochs):
+    history = model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0)
+    model.fit(val_ds, epochs=1, verbose=0)
+    return history.history
+''',
+})
+WRONG[BEST].update({
+    "sorted indices: the last of tied epochs for max": '''
+def best_epoch(history, monitor, mode):
+    values = history[monitor]
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    return (order[0] if mode == "min" else order[-1]) + 1
+''',
+})
+WRONG[GAP].update({
+    "None for an epoch whose accuracy is nan": '''
+def generalization_gap(history):
+    gaps = []
+    for a, v in zip(history["accuracy"], history["val_accuracy"]):
+        gaps.append(None if np.isnan(a - v) else a - v)
+    return gaps
+''',
+})
+RIGHT[FIT].update({
+    "one fit per epoch, histories merged": '''
+def fit_on_datasets(model, train_ds, val_ds, epochs):
+    merged = {}
+    for _ in range(epochs):
+        one = model.fit(train_ds, epochs=1, validation_data=val_ds, verbose=0).history
+        for key, values in one.items():
+            merged.setdefault(key, []).extend(values)
+    return merged
+''',
+})
+RIGHT[BEST].update({
+    "a loop with a strict comparison and builtin names": '''
+def best_epoch(history, monitor, mode):
+    vars = list(history[monitor])
+    sum = 0
+    for i, value in enumerate(vars):
+        better = value < vars[sum] if mode == "min" else value > vars[sum]
+        if better:
+            sum = i
+    return sum + 1
+''',
+})
+RIGHT[GAP].update({
+    "float32 arrays": '''
+def generalization_gap(history):
+    return np.asarray(history["accuracy"], dtype=np.float32) - np.asarray(history["val_accuracy"], dtype=np.float32)
+''',
+})

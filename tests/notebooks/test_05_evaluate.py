@@ -142,3 +142,56 @@ def per_class_accuracy(y_true, y_pred, num_classes):
 ''',
     },
 }
+
+# Issue 17: the model used as given (not trained, not compiled again), nan not None, float32 idioms.
+WRONG[EVALUATE].update({
+    "trains one more epoch before evaluating": '''
+def evaluate_on_test(model, x_test, y_test):
+    model.fit(x_test, y_test, epochs=1, verbose=0)
+    return model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+''',
+    "compiles the model again before evaluating": '''
+def evaluate_on_test(model, x_test, y_test):
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+''',
+})
+WRONG[PER_CLASS].update({
+    "None for a class without samples": '''
+def per_class_accuracy(y_true, y_pred, num_classes):
+    return [np.mean(y_pred[y_true == c] == c) if np.any(y_true == c) else None for c in range(num_classes)]
+''',
+})
+RIGHT[EVALUATE].update({
+    "evaluate's list unpacked into numbers, builtin names as variables": '''
+def evaluate_on_test(model, x_test, y_test):
+    input = model.evaluate(x_test, y_test, verbose=0)
+    vars = dict(zip(["loss", "accuracy"], input))
+    return {key: float(value) for key, value in vars.items()}
+''',
+})
+RIGHT[BY_HAND].update({
+    "tf.reduce_mean of a float32 cast": '''
+def accuracy_by_hand(model, x, y):
+    predicted = tf.argmax(model.predict(x, verbose=0), axis=-1)
+    correct = tf.equal(predicted, tf.cast(y, tf.int64))
+    return tf.reduce_mean(tf.cast(correct, tf.float32))
+''',
+    "keras.metrics.Accuracy": '''
+def accuracy_by_hand(model, x, y):
+    metric = keras.metrics.Accuracy()
+    metric.update_state(y, np.argmax(model.predict(x, verbose=0), axis=-1))
+    return float(metric.result())
+''',
+})
+RIGHT[PER_CLASS].update({
+    "a helper function with type hints": '''
+def _share(hits: np.ndarray) -> float:
+    return float(np.mean(hits)) if hits.size else np.nan
+
+
+def per_class_accuracy(y_true, y_pred, num_classes):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return np.array([_share(y_pred[y_true == c] == c) for c in range(num_classes)])
+''',
+})

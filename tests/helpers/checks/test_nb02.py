@@ -41,5 +41,38 @@ def test_validating_on_the_training_data_is_rejected():
         return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size,
                          validation_data=(x_train, y_train), verbose=0)
 
-    with pytest.raises(CheckFailed, match="the last val_loss should be the loss on"):
+    with pytest.raises(CheckFailed, match="the last val_loss should be the loss of the final weights"):
         checks.nb02.train(validates_on_training_data, n_train=60, n_val=30, epochs=1, batch_size=30)
+
+
+@pytest.mark.parametrize("seed", [0, 2**31 - 1])
+def test_generated_counts_pass_the_reference_and_catch_an_extra_batch_at_exact_multiples(seed):
+    """Do the generated cases accept ceil(n / b) for any seed, and reject `n // b + 1` (wrong only at multiples)?"""
+    checks.nb02.updates_per_epoch(reference.updates_per_epoch, seed=seed)
+    checks.nb02.total_updates(reference.total_updates, seed=seed)
+    with pytest.raises(CheckFailed, match="no extra batch"):
+        checks.nb02.updates_per_epoch(lambda n, b: n // b + 1, seed=seed)
+    with pytest.raises(CheckFailed, match="total_updates"):
+        checks.nb02.total_updates(lambda n, b, e: -(-n * e // b), seed=seed)
+
+
+def test_a_recompiled_model_and_a_history_subclass_are_rejected():
+    """Is compiling the given model again rejected, and is a subclass of History not taken for the History?"""
+    from helpers import tf
+
+    def recompiles(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return reference.train(model, x_train, y_train, x_val, y_val, epochs, batch_size)
+
+    class Record(tf.keras.callbacks.History):
+        pass
+
+    def subclass(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+        record = Record()
+        record.history = reference.train(model, x_train, y_train, x_val, y_val, epochs, batch_size).history
+        return record
+
+    with pytest.raises(CheckFailed, match="as it was given"):
+        checks.nb02.train(recompiles, n_train=60, n_val=30, epochs=1, batch_size=30)
+    with pytest.raises(CheckFailed, match="should return the History"):
+        checks.nb02.train(subclass, n_train=60, n_val=30, epochs=1, batch_size=30)

@@ -11,16 +11,34 @@ from helpers.reference import nb03 as reference
 SLICES = tf.data.Dataset.from_tensor_slices
 
 
-def test_dividing_in_place_is_rejected_and_the_callers_array_is_kept():
-    """Does the check name the in-place division, without changing the array the test cell passed?"""
+def test_dividing_in_place_is_rejected():
+    """Does the check name the in-place division of a float input (generated with a seed)?"""
     def in_place(x):
-        x /= 16.0
-        return x
+        if x.dtype.kind == "f":
+            x /= 16.0
+            return x.astype("float32")
+        return x.astype("float32") / 16
 
-    pixels = np.array([[0.0, 8.0, 16.0]], dtype=np.float32)
+    checks.nb03.normalize_images(reference.normalize_images, seed=1)
     with pytest.raises(CheckFailed, match="should leave its input unchanged"):
-        checks.nb03.normalize_images(in_place, pixels, "normalize_images(<pixels>)")
-    assert pixels.tolist() == [[0.0, 8.0, 16.0]]
+        checks.nb03.normalize_images(in_place, seed=1)
+
+
+def test_dividing_by_the_batch_maximum_fails_on_a_dimmer_batch():
+    """Is x / x.max() rejected, by the generated batch whose brightest pixel is 12?"""
+    with pytest.raises(CheckFailed, match="brightest 12(.|\n)*Divide by 16"):
+        checks.nb03.normalize_images(lambda x: np.asarray(x, "float32") / np.float32(np.max(x)), seed=2)
+
+
+def test_prefetch_before_batch_is_rejected_by_the_order_of_stages():
+    """Is a pipeline that prefetches and then batches rejected, though it has a Prefetch stage?"""
+    def prefetch_first(x, y, batch_size, shuffle_buffer, seed):
+        return SLICES((x, y)).shuffle(shuffle_buffer, seed=seed).prefetch(2).batch(batch_size)
+
+    with pytest.raises(CheckFailed, match="stages, first to last"):
+        checks.nb03.make_train_pipeline(prefetch_first, n=50, batch_size=8, seed=0)
+    with pytest.raises(CheckFailed, match="stages, first to last"):
+        checks.nb03.make_eval_pipeline(lambda x, y, b: SLICES((x, y)).prefetch(2).batch(b), n=30, batch_size=8)
 
 
 def test_a_shuffled_evaluation_pipeline_is_rejected():
@@ -63,6 +81,6 @@ def test_the_buffer_check_accepts_the_reference_and_rejects_a_fixed_buffer(n, bu
 
 def test_the_reference_answers_pass():
     """Do the checks accept the reference answers on hidden-style arguments?"""
-    checks.nb03.normalize_images(reference.normalize_images, np.array([[1, 2], [15, 16]], dtype=np.int64), "n")
+    checks.nb03.normalize_images(reference.normalize_images, [[1, 2], [15, 16]], split="test", n=5)
     checks.nb03.make_train_pipeline(reference.make_train_pipeline, n=64, batch_size=64, seed=1)
     checks.nb03.make_eval_pipeline(reference.make_eval_pipeline, n=10, batch_size=64)

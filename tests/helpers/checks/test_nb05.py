@@ -1,4 +1,4 @@
-"""helpers.checks.nb05: the checks accept the reference answers, reject wrong ones, and judge on an untouched twin."""
+"""helpers.checks.nb05: the checks accept the reference answers, reject wrong ones, and judge on their own model."""
 from __future__ import annotations
 
 import random
@@ -24,7 +24,7 @@ def small():
 
 
 def test_same_weights_twin_predicts_the_same_and_leaves_random_state(small):
-    """Does the twin compute the same outputs, evaluate, and leave Python's random state as it was?"""
+    """Does the twin (used by notebook 06's checks) compute the same outputs and leave Python's random state?"""
     model, x, y = small
     state = random.getstate()
     twin = nb05.same_weights_twin(model)
@@ -34,41 +34,63 @@ def test_same_weights_twin_predicts_the_same_and_leaves_random_state(small):
     assert twin.evaluate(x, y, verbose=0, return_dict=True)["accuracy"] == pytest.approx(0.75)
 
 
-def test_evaluate_on_test_reference_passes_and_a_list_fails(small):
+def test_test_models_are_the_same_on_every_call_and_the_trained_one_is_accurate():
+    """Does test_model rebuild the same weights from its seed, and is the 'trained' model far better than chance?"""
+    from helpers.data import load_digits
+
+    data = load_digits()
+    for kind in nb05.MODEL_KINDS:
+        a, b = nb05.test_model(kind, seed=7), nb05.test_model(kind, seed=7)
+        assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+    accuracy = nb05.test_model("trained").evaluate(data.x_test, data.y_test, verbose=0, return_dict=True)["accuracy"]
+    assert accuracy > 0.7
+
+
+def test_evaluate_on_test_reference_passes_and_a_list_fails():
     """Does the reference pass, and is evaluate's plain list rejected as 'should return a dict'?"""
-    model, x, y = small
-    nb05.evaluate_on_test(reference.evaluate_on_test, model, x, y, name="e")
-    with pytest.raises(CheckFailed, match="e should return a dict"):
-        nb05.evaluate_on_test(lambda m, xs, ys: m.evaluate(xs, ys, verbose=0), model, x, y, name="e")
+    nb05.evaluate_on_test(reference.evaluate_on_test)
+    nb05.evaluate_on_test(reference.evaluate_on_test, model="logits", split="val", n=20, seed=2**31 - 1)
+    with pytest.raises(CheckFailed, match="should return a dict"):
+        nb05.evaluate_on_test(lambda m, xs, ys: m.evaluate(xs, ys, verbose=0), split="val", n=20, seed=1)
 
 
-def test_evaluate_on_test_expected_comes_from_the_untouched_twin(small):
-    """Is an answer that changes the model's weights before measuring it rejected?"""
-    model, x, y = small
-    weights = model.get_weights()
+def test_evaluate_on_test_expected_comes_from_the_judges_own_model():
+    """Are training the model first and compiling it again with another loss both rejected?"""
+    def trains_first(model, x, y):
+        model.fit(x, y, epochs=2, verbose=0)
+        return reference.evaluate_on_test(model, x, y)
 
-    def scrambles(m, xs, ys):
-        m.set_weights([np.roll(np.eye(3, dtype="float32"), 1, axis=1), np.zeros(3, dtype="float32")])
-        return reference.evaluate_on_test(m, xs, ys)
+    def recompiles(model, x, y):
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return reference.evaluate_on_test(model, x, y)
 
-    try:
-        with pytest.raises(CheckFailed, match="'accuracy' should be the accuracy"):
-            nb05.evaluate_on_test(scrambles, model, x, y)
-    finally:
-        model.set_weights(weights)
+    with pytest.raises(CheckFailed, match="of the model as given"):
+        nb05.evaluate_on_test(trains_first, split="val", n=50, seed=3)
+    with pytest.raises(CheckFailed, match="'loss' should be the loss of the model as given"):
+        nb05.evaluate_on_test(recompiles, model="logits", split="val", n=50, seed=3)
 
 
-def test_accuracy_by_hand_rejects_a_count(small):
-    """Does the reference pass, and is the number of correct samples (not the fraction) rejected?"""
-    model, x, y = small
-    nb05.accuracy_by_hand(reference.accuracy_by_hand, model, x, y)
+def test_accuracy_by_hand_accepts_float32_and_rejects_a_count_and_axis_0():
+    """Does a float32 TensorFlow answer pass, and are the count of correct samples and argmax over axis 0 rejected?"""
+    from helpers import tf
+
+    def float32(model, x, y):
+        correct = tf.equal(tf.argmax(model(x), axis=-1), tf.cast(y, tf.int64))
+        return tf.reduce_mean(tf.cast(correct, tf.float32))
+
+    nb05.accuracy_by_hand(float32)
+    nb05.accuracy_by_hand(float32, model="logits", split="val", n=10, seed=4)
     with pytest.raises(CheckFailed, match="agree with evaluate's accuracy"):
-        nb05.accuracy_by_hand(lambda m, xs, ys: 3, model, x, y)
+        nb05.accuracy_by_hand(lambda m, xs, ys: int(np.sum(np.argmax(m.predict(xs, verbose=0), -1) == ys)))
+    with pytest.raises(CheckFailed, match="axis=-1"):
+        nb05.accuracy_by_hand(lambda m, xs, ys: float(np.mean(np.argmax(m.predict(xs, verbose=0), 0) == ys)),
+                              split="val", n=10, seed=4)
 
 
 def test_per_class_accuracy_rejects_precision():
-    """Is dividing by the predicted count (precision) rejected?"""
+    """Is dividing by the predicted count (precision) rejected, with the call named?"""
     nb05.per_class_accuracy(reference.per_class_accuracy, [0, 0, 1, 2], [0, 1, 1, 1], 4)
+    nb05.per_class_accuracy(reference.per_class_accuracy, seed=2**31 - 1)
 
     def precision(y_true, y_pred, num_classes):
         return np.array([np.mean(y_true[y_pred == c] == c) if np.any(y_pred == c) else np.nan
@@ -78,7 +100,13 @@ def test_per_class_accuracy_rejects_precision():
         nb05.per_class_accuracy(precision, [0, 0, 1, 2], [0, 1, 1, 1], 4)
 
 
-def test_per_class_accuracy_names_the_call():
-    """Does the message name the call with its arguments, as the visible test always did?"""
+def test_per_class_accuracy_names_the_call_and_rejects_none_for_absent_classes():
+    """Does the message name the call, and is None (not np.nan) for an absent class rejected?"""
     with pytest.raises(CheckFailed, match=r"per_class_accuracy\(\[0, 0, 1, 2\], \[0, 1, 1, 1\], 4\): one value"):
         nb05.per_class_accuracy(lambda t, p, n: np.zeros(3), [0, 0, 1, 2], [0, 1, 1, 1], 4)
+
+    def none_for_absent(y_true, y_pred, num_classes):
+        return [float(np.mean(y_pred[y_true == c] == c)) if np.any(y_true == c) else None for c in range(num_classes)]
+
+    with pytest.raises(CheckFailed, match="not None"):
+        nb05.per_class_accuracy(none_for_absent, [0, 0, 1, 2], [0, 1, 1, 1], 4)
