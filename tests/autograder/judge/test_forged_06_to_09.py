@@ -42,20 +42,43 @@ def _always_good(observed):
     return ["good fit"] * len(observed)
 
 
-#: notebook: (check, student, hidden arguments, forge); the visible call runs the check's defaults.
+def _nudged_weights(observed):
+    for step in observed:
+        step["after"] = [w + np.float32(1e-3) for w in step["after"]]
+    return observed
+
+
+def _next_epochs_weights(observed):
+    for run in observed:
+        run["weights"] = [w + 1 for w in run["weights"]]
+    return observed
+
+
+def _flat_lines(observed):
+    for figure in observed["figures"]:
+        for line in figure["axes"][0]["lines"]:
+            line["y"] = np.zeros_like(line["y"])
+    return observed
+
+
+SMALL = {"n_samples": 12, "n_features": 20, "hidden_units": 7, "n_classes": 3}
+#: case: (check, student, hidden arguments, forge); the visible call runs the check's defaults.
 CASES = {
-    "06": (nb06.confusion_matrix, r06.confusion_matrix, {"seed": 5}, _wrong_matrices),
-    "07": (nb07.eval_step, r07.eval_step, {"seed": 11, "n_samples": 10, "n_features": 20, "hidden_units": 7,
-                                           "n_classes": 3}, _made_up_loss),
-    "08": (nb08.epochs_until_stop, r08.epochs_until_stop, {"seed": 3}, _never_stops),
-    "09": (nb09.diagnose_fit, r09.diagnose_fit, {"seed": 4}, _always_good),
+    "06 confusion_matrix": (nb06.confusion_matrix, r06.confusion_matrix, {"seed": 5}, _wrong_matrices),
+    "07 eval_step": (nb07.eval_step, r07.eval_step, {"seed": 11, **SMALL}, _made_up_loss),
+    "07 train_step": (nb07.train_step, r07.train_step, {"seed": 7, **SMALL, "steps": 2}, _nudged_weights),
+    "08 epochs_until_stop": (nb08.epochs_until_stop, r08.epochs_until_stop, {"seed": 3}, _never_stops),
+    "08 restores": (nb08.patience_stopping_restores, r08.PatienceStopping, {"cases": [], "seed": 1},
+                    _next_epochs_weights),
+    "09 diagnose_fit": (nb09.diagnose_fit, r09.diagnose_fit, {"seed": 4}, _always_good),
+    "09 plot_history": (nb09.plot_history, r09.plot_history, {"metrics": ("loss", "mae"), "seed": 2}, _flat_lines),
 }
-VISIBLE = {"06": {"y_true": [0, 0, 1, 2, 2, 2], "y_pred": [0, 1, 1, 2, 0, 2], "num_classes": 3}}
+VISIBLE = {"06 confusion_matrix": {"y_true": [0, 0, 1, 2, 2, 2], "y_pred": [0, 1, 1, 2, 0, 2], "num_classes": 3}}
 
 
 def _source(notebook: str) -> str:
     check, _, hidden, _ = CASES[notebook]
-    function = check.name.split(".")[1]
+    function = check.name.split(".")[1]  # the student's function: any name the cell does not define
     visible = ", ".join(f"{k}={v!r}" for k, v in VISIBLE.get(notebook, {}).items())
     arguments = ", ".join(f"{k}={v!r}" for k, v in hidden.items())
     return _cell(f"checks.{check.name}({function}{', ' + visible if visible else ''})",
