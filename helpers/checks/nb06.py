@@ -1,10 +1,12 @@
 """Checks for notebook 06: predicted labels, top-k classes, the confusion matrix, logits to probabilities.
 
-Each check takes the student's function first, then the inputs of one case
-(called with the student's function alone, it runs the visible case). It
-calls the student's function, and computes the expected values with the
-reference answer (``helpers.reference.nb06``) on separate copies: a
-same-weights twin of the model, copies of the arrays.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). The inputs come from the arguments: the visible
+case when no ``seed`` is given, else cases generated from ``seed``. For the
+model exercises a case is a small softmax classifier whose weights are drawn
+from the seed (or ``identity_classifier``, whose probabilities are the softmax
+of its inputs, with many exact ties); the judge rebuilds it and computes the
+probabilities itself. Classes whose probabilities tie may come in either order.
 
 Used by notebook 06's test cells, e.g. ``checks.nb06.predict_top_k(predict_top_k)``.
 """
@@ -15,7 +17,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from helpers.checks.core import check, check_close, check_equal, fail
-from helpers.checks.nb05 import same_weights_twin
+from helpers.checks.observed import observed_check
+from helpers.checks.plain import returned
 from helpers.reference import nb06 as reference
 
 #: The inputs of ``predict_top_k``'s visible test: every row of ``identity_classifier(5)``'s
@@ -24,11 +27,10 @@ X5 = np.array([[0.1, 2.0, 0.5, 1.0, -1.0],
                [3.0, 0.0, 1.5, 2.2, 0.7],
                [0.0, 0.4, 0.2, -0.3, 1.1]], dtype="float32")
 
-#: ``logits_to_probabilities``'s visible cases: (logits, name).
-SOFTMAX_CASES = (
-    ([[2.0, 1.0, 0.1], [0.0, 0.0, 3.0]], "logits_to_probabilities([[2, 1, 0.1], [0, 0, 3]])"),
-    ([[1000.0, 0.0, -5.0]], "logits_to_probabilities([[1000, 0, -5]])"),
-)
+#: ``logits_to_probabilities``'s visible cases.
+SOFTMAX_CASES = ([[2.0, 1.0, 0.1], [0.0, 0.0, 3.0]], [[1000.0, 0.0, -5.0]])
+#: Two probabilities closer than this count as a tie (float32 rounding differs between batch sizes).
+TIE = 1e-6
 
 
 def identity_classifier(num_classes: int) -> Any:
@@ -42,114 +44,257 @@ def identity_classifier(num_classes: int) -> Any:
 
     Used by notebook 06's checks.
     """
+    return _softmax_model(np.eye(num_classes, dtype="float32"), np.zeros(num_classes, dtype="float32"))
+
+
+def _softmax_model(kernel: np.ndarray, bias: np.ndarray) -> Any:
     from helpers import tf
 
     keras = tf.keras
-    model = keras.Sequential([keras.Input(shape=(num_classes,)), keras.layers.Dense(num_classes, activation="softmax")])
-    model.set_weights([np.eye(num_classes, dtype="float32"), np.zeros(num_classes, dtype="float32")])
+    model = keras.Sequential([keras.Input(shape=(kernel.shape[0],)),
+                              keras.layers.Dense(kernel.shape[1], activation="softmax")])
+    model.set_weights([kernel, bias])
     return model
 
 
-def predict_labels(answer: Callable, model: Any, x: np.ndarray, name: str = "predict_labels(trained_model, data.x_test)") -> None:
-    """Check that ``predict_labels`` returns each sample's most probable class, as integers of shape ``(n,)``.
+def model_cases(seed: int | None) -> list[tuple[Any, np.ndarray, str]]:
+    """``(model, x, description)`` cases: the visible one, or two drawn from ``seed``.
+
+    From a seed: a random softmax classifier on random inputs, and
+    ``identity_classifier`` on small integer inputs, whose probabilities tie
+    exactly in many rows.
+    """
+    if seed is None:
+        return [(identity_classifier(5), X5.copy(), "identity_classifier(5) on x5")]
+    rng = np.random.default_rng(seed)
+    n, classes, features = int(rng.integers(1, 40)), int(rng.integers(2, 11)), int(rng.integers(2, 30))
+    kernel = (rng.normal(size=(features, classes)) * 1.5).astype("float32")
+    bias = rng.normal(size=classes).astype("float32")
+    x = rng.normal(size=(n, features)).astype("float32")
+    tied_classes, tied_n = int(rng.integers(2, 11)), int(rng.integers(1, 40))
+    tied = rng.integers(0, 3, size=(tied_n, tied_classes)).astype("float32")
+    return [(_softmax_model(kernel, bias), x, f"a {classes}-class model on {n} samples"),
+            (identity_classifier(tied_classes), tied,
+             f"a {tied_classes}-class model on {tied_n} samples with tied probabilities")]
+
+
+def _probabilities(seed: int | None) -> list[tuple[np.ndarray, str]]:
+    return [(np.asarray(model(x, training=False), dtype=np.float64), description)
+            for model, x, description in model_cases(seed)]
+
+
+def _one_result_per_case(observed: Any, count: int, name: str) -> None:
+    check(isinstance(observed, list) and len(observed) == count, f"{name}: one result per case.",
+          count, len(observed) if isinstance(observed, list) else type(observed).__name__, "Return one result per call.")
+
+
+def predict_labels(student: Callable[..., Any], seed: int | None = None) -> dict[str, Any]:
+    """Check that ``student(model, x)`` returns each sample's most probable class, as integers of shape ``(n,)``.
 
     Args:
-        answer: The student's ``predict_labels(model, x)``.
-        model: A classifier.
-        x: Its inputs.
-        name: How the messages name the call. Defaults to the visible test's.
+        student: The student's ``predict_labels(model, x)``.
+        seed: Draws two cases (see ``model_cases``); ``None`` runs the visible one. Defaults to ``None``.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    twin = same_weights_twin(model)
-    got = np.asarray(answer(model, x))
-    expected = reference.predict_labels(twin, np.array(x))
-
-    check_equal(got.shape, expected.shape, f"{name}: one label per sample.",
-                "Take np.argmax over the last axis (axis=-1, the classes).")
-    check(np.issubdtype(got.dtype, np.integer), f"{name}: labels are integers.", "an integer dtype",
-          str(got.dtype), "Return class indices (np.argmax), not probabilities.")
-    check(bool(np.array_equal(got, expected)), f"{name}: the most probable class of each sample.",
-          expected, got, "Take np.argmax over the last axis, on the predictions for x (the argument).")
+    return [returned(student(model, x.copy())) for model, x, _ in model_cases(seed)]
 
 
-def predict_top_k(
-    answer: Callable, model: Any = None, x: np.ndarray | None = None, k: int = 3,
-    name: str = "predict_top_k(model, x5, 3)",
-) -> None:
-    """Check that ``predict_top_k`` returns the ``k`` most probable classes per row, most probable first.
+def _judge_integers(got: dict[str, Any], shape: tuple[int, ...], classes: int, name: str, hint: str) -> np.ndarray:
+    array = got["array"]
+    check(array is not None, f"{name}: return a NumPy array of class indices.", f"an integer array of shape {shape}",
+          got["type"], hint)
+    check_equal(tuple(array.shape), shape, f"{name}: the shape of the result.", hint)
+    check(array.dtype.kind in "iu", f"{name}: class indices are integers.", "an integer dtype", str(array.dtype),
+          "Return class indices (np.argmax / np.argsort), not probabilities.")
+    check(bool(np.all((array >= 0) & (array < classes))), f"{name}: class indices lie in 0..{classes - 1}.",
+          f"values in 0..{classes - 1}", array, "Sort or reduce over the last axis (axis=-1, the classes).")
+    return array
+
+
+@observed_check(predict_labels)
+def predict_labels(observed, seed=None) -> None:
+    cases = _probabilities(seed)
+    _one_result_per_case(observed, len(cases), "predict_labels")
+    for got, (probabilities, description) in zip(observed, cases):
+        _judge_labels(got, probabilities, f"predict_labels on {description}")
+
+
+def _judge_labels(observed: dict[str, Any], probabilities: np.ndarray, name: str) -> None:
+    labels = _judge_integers(observed, probabilities.shape[:1], probabilities.shape[1], name,
+                             "Take np.argmax over the last axis (axis=-1, the classes).")
+    chosen = probabilities[np.arange(len(labels)), labels]
+    check(bool(np.all(chosen >= probabilities.max(axis=-1) - TIE)), f"{name}: the most probable class of each sample.",
+          np.argmax(probabilities, axis=-1), labels,
+          "Take np.argmax over the last axis, on the predictions for x (the argument).")
+
+
+def predict_top_k(student: Callable[..., Any], k: int = 3, seed: int | None = None) -> dict[str, Any]:
+    """Check that ``student(model, x, k)`` returns the ``k`` most probable classes per row, most probable first.
+
+    Classes with equal probabilities may come in either order.
 
     Args:
-        answer: The student's ``predict_top_k(model, x, k)``.
-        model: A classifier. Defaults to ``identity_classifier(5)``.
-        x: Its inputs. Defaults to ``X5``.
-        k: Passed to ``answer``. Defaults to 3.
-        name: How the messages name the call. Defaults to the visible test's.
+        student: The student's ``predict_top_k(model, x, k)``.
+        k: Passed to ``student``; with a ``seed`` it is capped at the number of classes. Defaults to 3.
+        seed: Draws two cases (see ``model_cases``); ``None`` runs the visible one. Defaults to ``None``.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    model = identity_classifier(5) if model is None else model
-    x = X5 if x is None else x
-    twin = same_weights_twin(model)
-    got = np.asarray(answer(model, np.array(x), k))
-    expected = reference.predict_top_k(twin, np.array(x), k)
+    return [returned(student(model, x.copy(), _k(k, int(model.output_shape[-1])))) for model, x, _ in model_cases(seed)]
 
-    check_equal(got.shape, expected.shape, f"{name}: shape (samples, k).",
-                "Sort along the last axis (the classes) and keep k columns.")
-    check_equal(got.tolist(), expected.tolist(),
-                f"{name}: the {k} most probable classes per row, most probable first.",
-                "np.argsort sorts ascending: sort the negated probabilities, or reverse, then keep the first k.")
+
+def _k(k: int, classes: int) -> int:
+    return max(1, min(int(k), classes))
+
+
+@observed_check(predict_top_k)
+def predict_top_k(observed, k=3, seed=None) -> None:
+    cases = _probabilities(seed)
+    _one_result_per_case(observed, len(cases), "predict_top_k")
+    for got, (probabilities, description) in zip(observed, cases):
+        _judge_top_k(got, probabilities, k, description)
+
+
+def _judge_top_k(observed: dict[str, Any], probabilities: np.ndarray, k: int, description: str) -> None:
+    n, classes = probabilities.shape
+    k = _k(k, classes)
+    name = f"predict_top_k with k={k} on {description}"
+    top = _judge_integers(observed, (n, k), classes, name,
+                          "Sort along the last axis (the classes) and keep k columns.")
+    check(all(len(set(row)) == k for row in top.tolist()), f"{name}: each row lists {k} different classes.",
+          "no class twice in a row", top, "Keep the first k positions of one sort of each row.")
+    want = -np.sort(-probabilities, axis=-1)[:, :k]
+    got = np.take_along_axis(probabilities, top, axis=-1)
+    check(bool(np.all(np.abs(got - want) <= TIE)), f"{name}: the {k} most probable classes per row, most probable "
+          "first.", reference.predict_top_k(_ProbabilityModel(probabilities), None, k), top,
+          "np.argsort sorts ascending: sort the negated probabilities, or reverse, then keep the first k.")
+
+
+class _ProbabilityModel:
+    """Stands for a model whose ``predict`` returns the given probabilities (for the expected answer's display)."""
+
+    def __init__(self, probabilities: np.ndarray):
+        self.probabilities = probabilities
+
+    def predict(self, x: Any, verbose: int = 0) -> np.ndarray:
+        return self.probabilities
+
+
+def confusion_cases(seed: int | None, y_true=None, y_pred=None, num_classes=None) -> list[tuple]:
+    """``(y_true, y_pred, num_classes)`` cases: the given one, or generated from ``seed``.
+
+    Generated cases include a single sample, repeated pairs, classes that
+    never occur (as true labels, as predictions or at all) and the largest
+    label equal to ``num_classes - 1``.
+    """
+    if seed is None:
+        return [(np.array(y_true), np.array(y_pred), int(num_classes))]
+    rng = np.random.default_rng(seed)
+    cases = [(np.array([0]), np.array([0]), 1), (np.array([2, 2, 2]), np.array([0, 0, 0]), 4)]
+    for _ in range(10):
+        classes = int(rng.integers(2, 9))
+        n = int(rng.integers(1, 60))
+        used = rng.choice(classes, size=int(rng.integers(1, classes + 1)), replace=False)
+        y_t = rng.choice(used, n)
+        y_p = np.where(rng.uniform(size=n) < 0.5, y_t, rng.choice(used, n))
+        cases.append((y_t.astype(np.int64), y_p.astype(np.int64), classes))
+    return cases
+
+
+def _case_name(y_true, y_pred, num_classes) -> str:
+    if len(y_true) <= 8:
+        return f"confusion_matrix({y_true.tolist()}, {y_pred.tolist()}, {num_classes})"
+    return f"confusion_matrix on {len(y_true)} pairs, {num_classes} classes"
 
 
 def confusion_matrix(
-    answer: Callable, y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray, num_classes: int,
-    name: str | None = None,
-) -> None:
+    student: Callable[..., Any], y_true: Sequence[int] | None = None, y_pred: Sequence[int] | None = None,
+    num_classes: int | None = None, seed: int | None = None,
+) -> list[dict[str, Any]]:
     """Check ``confusion_matrix``: shape ``(num_classes, num_classes)``, integer counts, rows true and columns predicted.
 
     Args:
-        answer: The student's ``confusion_matrix(y_true, y_pred, num_classes)``.
-        y_true: True labels (a list or an array; the student gets an array).
+        student: The student's ``confusion_matrix(y_true, y_pred, num_classes)``; it gets integer arrays.
+        y_true: True labels of the one case to check (without ``seed``).
         y_pred: Predicted labels, same length.
-        num_classes: Passed to ``answer``.
-        name: How the messages name the call. Defaults to the call written out.
+        num_classes: The matrix's size.
+        seed: Check a dozen cases generated from it instead (``confusion_cases``). Defaults to ``None``.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    name = name or f"confusion_matrix({list(y_true)}, {list(y_pred)}, {num_classes})"
-    got = np.asarray(answer(np.array(y_true), np.array(y_pred), num_classes))
-    expected = reference.confusion_matrix(np.array(y_true), np.array(y_pred), num_classes)
-
-    check_equal(got.shape, expected.shape, f"{name}: shape (num_classes, num_classes).",
-                "Make the matrix num_classes x num_classes, even if some classes never occur.")
-    check(np.issubdtype(got.dtype, np.integer), f"{name}: the entries are counts.", "an integer dtype",
-          str(got.dtype), "Count with integers (dtype=int); do not normalise.")
-    if np.array_equal(got, expected.T) and not np.array_equal(got, expected):
-        fail(f"{name}: the matrix is transposed.", expected, got,
-             "Rows are the TRUE classes, columns the PREDICTED ones: matrix[true, predicted].")
-    check(bool(np.array_equal(got, expected)), f"{name}: entry [i, j] counts true class i predicted as j.",
-          expected, got, "Add 1 to matrix[t, p] for every pair; repeated pairs must count every time.")
+    return [returned(student(t.copy(), p.copy(), c)) for t, p, c in confusion_cases(seed, y_true, y_pred, num_classes)]
 
 
-def logits_to_probabilities(answer: Callable, logits: Any = None, name: str | None = None) -> None:
+@observed_check(confusion_matrix)
+def confusion_matrix(observed, y_true=None, y_pred=None, num_classes=None, seed=None) -> None:
+    cases = confusion_cases(seed, y_true, y_pred, num_classes)
+    _one_result_per_case(observed, len(cases), "confusion_matrix")
+    for got, (t, p, c) in zip(observed, cases):
+        name = _case_name(t, p, c)
+        expected = reference.confusion_matrix(t, p, c)
+        array = got["array"]
+        check(array is not None, f"{name}: return a NumPy array.", "an integer array", got["type"],
+              "Start from np.zeros((num_classes, num_classes), dtype=int).")
+        check_equal(tuple(array.shape), expected.shape, f"{name}: shape (num_classes, num_classes).",
+                    "Make the matrix num_classes x num_classes, even if some classes never occur.")
+        check(array.dtype.kind in "iu", f"{name}: the entries are counts.", "an integer dtype", str(array.dtype),
+              "Count with integers (dtype=int); do not normalise.")
+        if np.array_equal(array, expected.T) and not np.array_equal(array, expected):
+            fail(f"{name}: the matrix is transposed.", expected, array,
+                 "Rows are the TRUE classes, columns the PREDICTED ones: matrix[true, predicted].")
+        check(bool(np.array_equal(array, expected)), f"{name}: entry [i, j] counts true class i predicted as j.",
+              expected, array, "Add 1 to matrix[t, p] for every pair; repeated pairs must count every time.")
+
+
+def softmax_cases(seed: int | None, logits: Any = None) -> list[np.ndarray]:
+    """Float32 logits: the given ones, the visible cases, or cases generated from ``seed``.
+
+    Generated cases: a batch of rows, a square batch, a 3-D batch, a single
+    row, equal logits, and logits in the hundreds (positive and negative).
+    """
+    if logits is not None:
+        return [np.array(logits, dtype=np.float32)]
+    if seed is None:
+        return [np.array(case, dtype=np.float32) for case in SOFTMAX_CASES]
+    rng = np.random.default_rng(seed)
+    c = int(rng.integers(2, 12))
+    return [np.array(z, dtype=np.float32) for z in (
+        rng.normal(size=(int(rng.integers(2, 9)), c)) * 4, rng.normal(size=(c, c)) * 2,
+        rng.normal(size=(2, int(rng.integers(2, 5)), c)), rng.normal(size=(1, c)),
+        np.full((2, c), float(rng.integers(-5, 6))), rng.uniform(-1000, 1000, size=(3, c)),
+    )]
+
+
+def logits_to_probabilities(student: Callable[..., Any], logits: Any = None, seed: int | None = None) -> list:
     """Check ``logits_to_probabilities``: same shape, finite, rows summing to 1, one softmax over the last axis.
 
     Args:
-        answer: The student's ``logits_to_probabilities(logits)``; it gets the logits as float32.
-        logits: Logits of shape ``(..., classes)``, or ``None`` for the visible cases (``SOFTMAX_CASES``).
-        name: How the messages name the call (needed with ``logits``).
+        student: The student's ``logits_to_probabilities(logits)``; it gets the logits as float32.
+        logits: Logits of shape ``(..., classes)``. Defaults to the visible cases, or with ``seed`` to generated ones.
+        seed: Check the cases generated from it (``softmax_cases``). Defaults to ``None``.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    cases = SOFTMAX_CASES if logits is None else ((logits, name or "logits_to_probabilities"),)
-    for case_logits, case_name in cases:
-        got = np.asarray(answer(np.array(case_logits, dtype=np.float32)), dtype=np.float64)
-        expected = reference.logits_to_probabilities(np.array(case_logits, dtype=np.float64))
-        _compare_softmax(got, expected, case_name)
+    return [returned(student(case.copy())) for case in softmax_cases(seed, logits)]
+
+
+@observed_check(logits_to_probabilities)
+def logits_to_probabilities(observed, logits=None, seed=None) -> None:
+    cases = softmax_cases(seed, logits)
+    _one_result_per_case(observed, len(cases), "logits_to_probabilities")
+    for got, case in zip(observed, cases):
+        name = f"logits_to_probabilities on logits of shape {case.shape}"
+        if case.size <= 6:
+            name = f"logits_to_probabilities({case.tolist()})"
+        check(got["array"] is not None, f"{name}: return a NumPy array.", "probabilities", got["type"],
+              "Return a NumPy array (call .numpy() on a tensor).")
+        _compare_softmax(np.asarray(got["array"], dtype=np.float64),
+                         reference.logits_to_probabilities(case.astype(np.float64)), name)
 
 
 def _compare_softmax(got: np.ndarray, expected: np.ndarray, name: str) -> None:

@@ -1,22 +1,26 @@
 """Checks for notebook 07: a training step, an evaluation step and a training loop written with GradientTape.
 
-Each check builds a small ``probe_model`` (a frozen first layer and a layer
-that computes something different in training mode, so every part of the
-recipe shows in the numbers). It runs the student's function on one copy of
-the model, the reference (``helpers.reference.nb07``) on another copy with the
-same weights, and compares what they return and the weights they leave behind.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). It builds a small ``probe_model`` (a frozen
+first layer and a layer that computes something different in training mode,
+so every part of the recipe shows in the numbers) and runs the student's
+function on it. The kernel reports what the function returned (its type and
+value), the weights it left behind and the optimizer's update count; the
+judge rebuilds the same model and inputs from the arguments, runs the
+reference (``helpers.reference.nb07``) and ``model.fit`` itself, and compares.
 Without a ``seed`` the inputs are digits; with one, random rows drawn from it.
 
 Used by notebook 07's test cells, e.g. ``checks.nb07.train_step(train_step)``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
 from helpers.checks.core import check, check_close, check_equal, fail
+from helpers.checks.observed import observed_check
+from helpers.checks.plain import returned
 from helpers.data import load_digits
 from helpers.probes import probe_model
 from helpers.quiet import import_tensorflow
@@ -46,100 +50,82 @@ def _batch(split: str, n_samples: int, n_features: int, n_classes: int, seed: in
     return x, rng.integers(0, n_classes, n_samples).astype("int32")
 
 
-def _twin(model: keras.Model, build: Callable[[], keras.Model]) -> keras.Model:
-    """A new model from ``build()`` holding a copy of ``model``'s weights."""
-    twin = build()
-    twin.set_weights(model.get_weights())
-    return twin
-
-
 def _weights(model: keras.Model) -> list[np.ndarray]:
     return [np.array(w, copy=True) for w in model.get_weights()]
 
 
 
-@dataclass
-class _Step:
-    """What one call of the student's step returned and left behind."""
-
-    error: str | None = None
-    returned: np.ndarray | None = None
-    before: list[np.ndarray] = field(default_factory=list)
-    after: list[np.ndarray] = field(default_factory=list)
-    frozen: list[np.ndarray] = field(default_factory=list)
-    loss_after_update: float = float("nan")
-    iterations: int = 0
-
-
-def _student_steps(step_fn, model, optimizer, loss_fn, x, y, steps: int) -> list[_Step]:
-    """Run the student's step ``steps`` times; stop at the first step that raised."""
+def _student_steps(step_fn, model, optimizer, loss_fn, x, y, steps: int) -> list[dict[str, Any]]:
+    """Run the student's step ``steps`` times: what each returned and left behind; stop at the first that raised."""
     runs = []
     for _ in range(steps):
-        before = _weights(model)
         try:
-            returned = step_fn(model, optimizer, loss_fn, x, y)
+            value = step_fn(model, optimizer, loss_fn, x, y)
         except ValueError as error:
-            if "No gradients" not in str(error):
+            if "gradient" not in str(error).lower():
                 raise
-            return [*runs, _Step(error="no gradients")]
+            return [*runs, {"error": "no gradients"}]
         except TypeError as error:
-            return [*runs, _Step(error=f"TypeError: {str(error)[:100]}")]
-        runs.append(_Step(
-            returned=None if returned is None else np.asarray(returned),
-            before=before,
-            after=_weights(model),
-            frozen=[np.array(w.numpy(), copy=True) for w in model.non_trainable_weights],
-            loss_after_update=float(loss_fn(y, model(x, training=True))),
-            iterations=int(optimizer.iterations),
-        ))
+            return [*runs, {"error": f"TypeError: {str(error)[:100]}"}]
+        runs.append({"error": None, "returned": returned(value), "after": _weights(model),
+                     "iterations": int(optimizer.iterations)})
     return runs
 
 
 def _reference_steps(model, optimizer, loss_fn, x, y, steps: int) -> list[dict[str, Any]]:
-    """For each reference step: the training- and inference-mode losses before it, and the weights after it."""
+    """For each reference step: the losses before it (training and inference mode), the weights after it, and the
+    training-mode loss after it."""
     runs = []
     for _ in range(steps):
         training_loss = float(loss_fn(y, model(x, training=True)))
         inference_loss = float(loss_fn(y, model(x, training=False)))
         reference.train_step(model, optimizer, loss_fn, x, y)
-        runs.append({"training_loss": training_loss, "inference_loss": inference_loss, "after": _weights(model)})
+        runs.append({"training_loss": training_loss, "inference_loss": inference_loss, "after": _weights(model),
+                     "loss_after_update": float(loss_fn(y, model(x, training=True)))})
     return runs
 
 
-def _judge_step(name: str, step: int, got: _Step, want: dict[str, Any], frozen: list[np.ndarray]) -> None:
+def _judge_step(name: str, step: int, got: dict[str, Any], want: dict[str, Any], before: list[np.ndarray],
+                frozen: list[int]) -> None:
     """Compare one student step with the same reference step."""
-    if got.error == "no gradients":
+    if got["error"] == "no gradients":
         fail(f"{name}: the tape recorded no gradients.", "a gradient for every trainable variable",
              "no gradients at all", "Run the forward pass and the loss inside `with tf.GradientTape() as tape:`.")
-    if got.error is not None:
-        fail(f"{name} should work when compiled with tf.function.", "a loss tensor", got.error,
+    if got["error"] is not None:
+        fail(f"{name} should work when compiled with tf.function.", "a loss tensor", got["error"],
              "Return the loss tensor itself: no float() or .numpy().")
-    check(got.returned is not None and got.returned.size == 1, f"{name} should return the batch's loss.",
-          "one number (a scalar tensor)", got.returned, "End with `return loss`.")
-    check(any(not np.array_equal(a, b) for a, b in zip(got.before, got.after)),
+    value, after = got["returned"], [np.asarray(w) for w in got["after"]]
+    check(value["array"] is not None and value["array"].size == 1, f"{name} should return the batch's loss.",
+          "one number (a scalar tensor)", value["type"], "End with `return loss`.")
+    check(value["tensor"] is True, f"{name} should return the loss tensor itself.", "a scalar tf.Tensor",
+          value["type"], "Return the loss as computed (no float() or .numpy()), so that tf.function can compile the "
+          "step.")
+    check_equal([w.shape for w in after], [w.shape for w in before], f"{name}: the model should keep its weights.",
+                "Train the model you were given; do not build another.")
+    check(any(not np.array_equal(a, b) for a, b in zip(before, after)),
           f"{name} should update the model's weights.", "changed weights", "the same weights as before",
           "Call optimizer.apply_gradients(zip(gradients, model.trainable_variables)).")
-    check(all(np.array_equal(a, b) for a, b in zip(got.frozen, frozen)),
+    check(all(np.array_equal(before[i], after[i]) for i in frozen),
           f"{name} changed the weights of a frozen layer.", "non-trainable weights untouched",
           "changed non-trainable weights",
           "Take gradients over model.trainable_variables, not model.weights or model.variables.")
-    got_loss = float(got.returned.reshape(()))
+    got_loss = float(value["array"].reshape(()))
     inference_loss = want["inference_loss"]
     if abs(got_loss - inference_loss) < 1e-6 * max(1.0, abs(inference_loss)):
         hint = "Call the model with training=True inside the tape."
-    elif abs(got_loss - got.loss_after_update) < 1e-6:
+    elif abs(got_loss - want["loss_after_update"]) < 1e-6 * max(1.0, abs(got_loss)):
         hint = "Return the loss computed inside the tape, before apply_gradients, not a loss computed afterwards."
     else:
         hint = "Return loss_fn(y, model(x, training=True)) as computed inside the tape."
     check_close(got_loss, want["training_loss"],
                 f"{name}: step {step} should return the batch's loss before the update.", hint, rtol=1e-5, atol=1e-6)
-    for i, (got_w, want_w) in enumerate(zip(got.after, want["after"])):
+    for i, (got_w, want_w) in enumerate(zip(after, want["after"])):
         check_close(got_w, want_w,
                     f"{name}: after step {step}, weight tensor {i} should match one SGD step of the reference.",
                     "Run model(x, training=True) inside the tape, take the gradients over all of "
                     "model.trainable_variables and apply them all with the optimizer you were given.",
                     rtol=1e-4, atol=1e-6)
-    check_equal(got.iterations, step, f"{name}: the optimizer should have made {step} update(s).",
+    check_equal(got["iterations"], step, f"{name}: the optimizer should have made {step} update(s).",
                 "Call optimizer.apply_gradients exactly once per step, on the optimizer passed in.")
 
 
@@ -147,13 +133,14 @@ def train_step(
     student: Callable[..., Any], *, seed: int | None = None, n_samples: int = 32, n_features: int = 64,
     hidden_units: int = 16, n_classes: int = 10, model_seed: int = 0, learning_rate: float = 0.1,
     momentum: float = 0.0, steps: int = 1, compiled: bool = False,
-) -> None:
+) -> list[dict[str, Any]]:
     """Check ``student(model, optimizer, loss_fn, x, y)`` against the reference step, step by step.
 
-    Both steps start from the same weights, on the same batch, each with its
-    own ``SGD(learning_rate, momentum)``. After every step the returned loss,
-    the weights (trainable and frozen) and the optimizer's update count must
-    match the reference's.
+    The student's steps run on ``probe_model(..., seed=model_seed)`` with a
+    new ``SGD(learning_rate, momentum)``; the judge runs the reference steps
+    from the same weights on the same batch. After every step the returned
+    loss (a tensor, as the text asks), the weights (trainable and frozen) and
+    the optimizer's update count must match the reference's.
 
     Args:
         student: The student's ``train_step``.
@@ -172,28 +159,43 @@ def train_step(
     Raises:
         CheckFailed: with expected / got / hint.
     """
+    x, y = _batch("train", n_samples, n_features, n_classes, seed)
+    model = probe_model(n_features, hidden_units, n_classes, seed=model_seed)
+    step_fn = tf.function(student) if compiled else student
+    return _student_steps(step_fn, model, keras.optimizers.SGD(learning_rate, momentum=momentum),
+                          keras.losses.SparseCategoricalCrossentropy(), x, y, steps)
+
+
+@observed_check(train_step)
+def train_step(observed, seed=None, n_samples=32, n_features=64, hidden_units=16, n_classes=10, model_seed=0,
+               learning_rate=0.1, momentum=0.0, steps=1, compiled=False) -> None:
     name = "tf.function(train_step)" if compiled else "train_step"
     x, y = _batch("train", n_samples, n_features, n_classes, seed)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    model = probe_model(n_features, hidden_units, n_classes, seed=model_seed)
+    frozen = [i for i, w in enumerate(model.weights) if not w.trainable]
+    before = _weights(model)
+    want = _reference_steps(model, keras.optimizers.SGD(learning_rate, momentum=momentum),
+                            keras.losses.SparseCategoricalCrossentropy(), x, y, steps)
+    check(isinstance(observed, list) and 1 <= len(observed) <= steps, f"{name}: one result per step.", steps,
+          len(observed) if isinstance(observed, list) else type(observed).__name__, "Return the loss.")
+    for step, (got, want_step) in enumerate(zip(observed, want), start=1):
+        _judge_step(name, step, got, want_step, before, frozen)
+        before = want_step["after"]
+    check_equal(len(observed), steps, f"{name}: every step should run.", "Return the loss of each step.")
 
-    def build() -> keras.Model:
-        return probe_model(n_features, hidden_units, n_classes, seed=model_seed)
 
-    model = build()
-    twin = _twin(model, build)
-    frozen = [np.array(w.numpy(), copy=True) for w in model.non_trainable_weights]
-    step_fn = tf.function(student) if compiled else student
-    got = _student_steps(step_fn, model, keras.optimizers.SGD(learning_rate, momentum=momentum), loss_fn, x, y, steps)
-    want = _reference_steps(twin, keras.optimizers.SGD(learning_rate, momentum=momentum), loss_fn, x, y, steps)
-    for step, (got_step, want_step) in enumerate(zip(got, want), start=1):
-        _judge_step(name, step, got_step, want_step, frozen)
-
+def _eval_inputs(seed, n_samples, n_features, n_classes, scale, one_hot):
+    x, y = _batch("val", n_samples, n_features, n_classes, seed)
+    x = x * scale
+    if one_hot:
+        return x, keras.utils.to_categorical(y, n_classes), keras.losses.CategoricalCrossentropy()
+    return x, y, keras.losses.SparseCategoricalCrossentropy()
 
 
 def eval_step(
     student: Callable[..., Any], *, seed: int | None = None, n_samples: int = 32, n_features: int = 64,
     hidden_units: int = 16, n_classes: int = 10, model_seed: int = 1, scale: float = 1.0, one_hot: bool = False,
-) -> None:
+) -> dict[str, Any]:
     """Check that ``student(model, loss_fn, x, y)`` returns the inference-mode loss and changes no weight.
 
     Args as ``train_step`` (``seed=None`` uses the first validation digits), and:
@@ -206,36 +208,33 @@ def eval_step(
     Raises:
         CheckFailed: with expected / got / hint.
     """
+    x, y, loss_fn = _eval_inputs(seed, n_samples, n_features, n_classes, scale, one_hot)
+    model = probe_model(n_features, hidden_units, n_classes, seed=model_seed)
+    value = student(model, loss_fn, x.copy(), y.copy())
+    return {"returned": returned(value), "after": _weights(model)}
+
+
+@observed_check(eval_step)
+def eval_step(observed, seed=None, n_samples=32, n_features=64, hidden_units=16, n_classes=10, model_seed=1,
+              scale=1.0, one_hot=False) -> None:
     name = "eval_step with one-hot labels" if one_hot else "eval_step"
-    x, y = _batch("val", n_samples, n_features, n_classes, seed)
-    x = x * scale
-    if one_hot:
-        y, loss_fn = keras.utils.to_categorical(y, n_classes), keras.losses.CategoricalCrossentropy()
-    else:
-        loss_fn = keras.losses.SparseCategoricalCrossentropy()
-
-    def build() -> keras.Model:
-        return probe_model(n_features, hidden_units, n_classes, seed=model_seed)
-
-    model = build()
-    twin = _twin(model, build)
+    x, y, loss_fn = _eval_inputs(seed, n_samples, n_features, n_classes, scale, one_hot)
+    model = probe_model(n_features, hidden_units, n_classes, seed=model_seed)
     before = _weights(model)
-    got = student(model, loss_fn, x, y)
-    after = _weights(model)
-    expected = float(reference.eval_step(twin, loss_fn, x, y))
-    training_loss = float(loss_fn(y, twin(x, training=True)))
-
-    check(got is not None and np.asarray(got).size == 1, f"{name} should return the batch's loss.",
-          "one number (a scalar tensor)", got, "Return loss_fn(y, predictions).")
-    check(all(np.array_equal(a, b) for a, b in zip(before, after)),
+    expected = float(reference.eval_step(model, loss_fn, x, y))
+    training_loss = float(loss_fn(y, model(x, training=True)))
+    value, after = observed["returned"], [np.asarray(w) for w in observed["after"]]
+    check(value["array"] is not None and value["array"].size == 1, f"{name} should return the batch's loss.",
+          "one number (a scalar tensor)", value["type"], "Return loss_fn(y, predictions).")
+    check(len(after) == len(before) and all(a.shape == b.shape and np.array_equal(a, b)
+                                            for a, b in zip(before, after)),
           f"{name} should not change any weight.", "the same weights", "changed weights",
           "Evaluation runs the forward pass and the loss only: no tape, no optimizer.")
-    got_loss = float(np.asarray(got).reshape(()))
+    got_loss = float(value["array"].reshape(()))
     hint = ("Call the model with training=False." if abs(got_loss - training_loss) < 1e-6
             else "Return loss_fn(y, model(x, training=False)): labels first, predictions second.")
     check_close(got_loss, expected, f"{name} should return the inference-mode loss of the batch.", hint,
-                rtol=1e-6, atol=1e-7)
-
+                rtol=1e-5, atol=1e-6)
 
 
 def _loop_data(seed: int | None, n_train: int, n_val: int, n_features: int, n_classes: int):
@@ -248,17 +247,36 @@ def _loop_data(seed: int | None, n_train: int, n_val: int, n_features: int, n_cl
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
 
 
+def _loop_inputs(seed, n_train, n_val, batch_size, val_batch_size, n_features, n_classes):
+    (x_train, y_train), (x_val, y_val) = _loop_data(seed, n_train, n_val, n_features, n_classes)
+    train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size)
+    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(val_batch_size)
+    return train, val
+
+
+def _history_data(history: Any) -> dict[str, Any]:
+    """The returned history as plain data: its type, and for each key the type and values of its list."""
+    if not isinstance(history, dict):
+        return {"dict": False, "type": type(history).__name__}
+    return {"dict": True, "type": "dict",
+            "values": {str(key): returned(list(values) if isinstance(values, (list, tuple)) else values)
+                       for key, values in history.items()},
+            "list_keys": [str(key) for key, values in history.items() if isinstance(values, list)]}
+
+
 def train_loop(
     student: Callable[..., Any], *, seed: int | None = None, n_train: int = 96, n_val: int = 64,
     batch_size: int = 32, val_batch_size: int = 32, n_features: int = 64, hidden_units: int = 16,
     n_classes: int = 10, model_seed: int = 0, learning_rate: float = 0.5, momentum: float = 0.0, epochs: int = 3,
-) -> None:
+) -> dict[str, Any]:
     """Check ``student(model, train_ds, val_ds, epochs, optimizer, loss_fn)`` against the reference loop and ``fit``.
 
-    Three copies of the model, with the same weights, train on the same
-    unshuffled batches: the student's loop, the reference loop (history and
-    weights must agree tightly) and ``model.fit`` (the stated tolerance: losses
-    to 1e-4 relative, accuracies exactly).
+    The student's loop trains ``probe_model(..., seed=model_seed)`` on
+    unshuffled batches; the kernel reports the history it returned, whether
+    the model got compiled, the weights left and the optimizer's update count.
+    The judge trains the same model with the reference loop (history and
+    weights must agree tightly) and with ``model.fit`` (the stated tolerance:
+    losses to 1e-4 relative, accuracies to float32 round-off).
 
     Args as ``train_step`` (``seed=None`` uses digits; with a seed, a sample's
     label counts how many of its first ``n_classes - 1`` features are positive), and:
@@ -273,10 +291,19 @@ def train_loop(
     Raises:
         CheckFailed: with expected / got / hint.
     """
+    train, val = _loop_inputs(seed, n_train, n_val, batch_size, val_batch_size, n_features, n_classes)
+    model = probe_model(n_features, hidden_units, n_classes, seed=model_seed)
+    optimizer = keras.optimizers.SGD(learning_rate, momentum=momentum)
+    history = student(model, train, val, epochs, optimizer, keras.losses.SparseCategoricalCrossentropy())
+    return {"history": _history_data(history), "compiled": bool(getattr(model, "compiled", False)),
+            "weights": _weights(model), "iterations": int(optimizer.iterations)}
+
+
+@observed_check(train_loop)
+def train_loop(observed, seed=None, n_train=96, n_val=64, batch_size=32, val_batch_size=32, n_features=64,
+               hidden_units=16, n_classes=10, model_seed=0, learning_rate=0.5, momentum=0.0, epochs=3) -> None:
     name = "train_loop"
-    (x_train, y_train), (x_val, y_val) = _loop_data(seed, n_train, n_val, n_features, n_classes)
-    train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).batch(batch_size)
-    val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(val_batch_size)
+    train, val = _loop_inputs(seed, n_train, n_val, batch_size, val_batch_size, n_features, n_classes)
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
 
     def build() -> keras.Model:
@@ -285,31 +312,31 @@ def train_loop(
     def optimizer() -> keras.optimizers.Optimizer:
         return keras.optimizers.SGD(learning_rate, momentum=momentum)
 
-    model = build()
-    twin, fitted = _twin(model, build), _twin(model, build)
-    got = student(model, train, val, epochs, optimizer(), loss_fn)
-    compiled = bool(getattr(model, "compiled", False))
-    got_weights = _weights(model)
+    twin, fitted = build(), build()
     want = reference.train_loop(twin, train, val, epochs, optimizer(), loss_fn)
     fitted.compile(optimizer=optimizer(), loss=loss_fn, metrics=["accuracy"])
     fit_history = fitted.fit(train, validation_data=val, epochs=epochs, shuffle=False, verbose=0).history
-
-    check(isinstance(got, dict) and all(k in got for k in HISTORY_KEYS),
-          f"{name} should return a dict with the four history keys.", list(HISTORY_KEYS),
-          sorted(got) if isinstance(got, dict) else type(got).__name__,
+    history = observed["history"]
+    keys = sorted(history.get("values", {})) if history["dict"] else history["type"]
+    check(history["dict"] is True and all(k in history["values"] for k in HISTORY_KEYS),
+          f"{name} should return a dict with the four history keys.", list(HISTORY_KEYS), keys,
           'Return {"loss": [...], "accuracy": [...], "val_loss": [...], "val_accuracy": [...]}.')
-    check(not compiled, f"{name} should train the model with your own loop.",
+    check(observed["compiled"] is False, f"{name} should train the model with your own loop.",
           "an uncompiled model", "a compiled model", "Do not call model.compile or model.fit: use a GradientTape.")
+    got = {}
     for key in HISTORY_KEYS:
-        check_equal(np.asarray(got[key], dtype=np.float64).shape, (epochs,),
-                    f"{name}: history[{key!r}] should hold one value per epoch.",
-                    "Append one float per epoch to each list.")
+        values = history["values"][key]
+        check(key in history["list_keys"] and values["array"] is not None and values["array"].shape == (epochs,),
+              f"{name}: history[{key!r}] should be a list of one number per epoch.", f"a list of {epochs} floats",
+              values["type"] if values["array"] is None else f"{values['type']} of shape {values['array'].shape}",
+              "Append one float per epoch to each list.")
+        got[key] = values["array"].astype(np.float64)
     for epoch in range(epochs):
         for key in HISTORY_KEYS:
-            check_close(float(got[key][epoch]), want[key][epoch],
+            check_close(got[key][epoch], want[key][epoch],
                         f"{name}: history[{key!r}] at epoch {epoch + 1} differs from the reference loop.",
                         _LOOP_HINTS[key], rtol=1e-4, atol=1e-6)
-    for i, (got_w, want_w) in enumerate(zip(got_weights, twin.get_weights())):
+    for i, (got_w, want_w) in enumerate(zip(observed["weights"], twin.get_weights())):
         check_close(got_w, want_w, f"{name}: after training, weight tensor {i} differs from the reference loop.",
                     "Train on each batch of train_ds once per epoch and never update on val_ds.", rtol=1e-4, atol=1e-6)
     for key in HISTORY_KEYS:

@@ -1,26 +1,32 @@
 """Checks for notebook 09: training curves drawn from a history, and the fit they show.
 
-The figure checks read the matplotlib artists the student's function left
-behind (lines and their data, axis labels, the legend), not pixels, and
-compare them with the history that was plotted. ``diagnose_fit`` compares
-the student's verdict with ``helpers.reference.nb09.diagnose_fit``'s.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). The figure checks observe the matplotlib
+artists the student's function left behind (each line's label and data, the
+axis labels, the legends of the axes and of the figure), not pixels; the
+judge compares them with the history that was plotted, which it rebuilds
+from the arguments. ``diagnose_fit`` observes the student's verdicts on
+histories built from the arguments; the judge computes
+``helpers.reference.nb09.diagnose_fit``'s own.
 
 Instruments: ``VISIBLE_HISTORY`` (the visible tests' history),
-``random_history`` (histories generated from a seed) and ``fit_history``
-(a history with given loss curves).
+``random_history`` (histories generated from a seed), ``fit_history``
+(a history with given loss curves) and ``fit_cases`` (loss curves drawn
+from a seed where each part of the rule decides the verdict).
 
 Used by notebook 09's test cells (``checks.nb09.plot_history(plot_history)``).
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.checks.core import check, check_equal, check_instance
+from helpers.checks.core import check, check_equal
+from helpers.checks.observed import observed_check
+from helpers.checks.plain import scalar
 from helpers.reference import nb09 as reference
 
 History = Mapping[str, Sequence[float]]
@@ -88,122 +94,245 @@ def _count(n: int, noun: str) -> str:
     return f"{_WORDS.get(n, n)} {noun}{'' if n == 1 else 's'}"
 
 
-def _labelled_lines(ax: Axes) -> list:
-    return [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+def history_for(history: History | None, seed: int | None, metrics: Sequence[str]) -> dict[str, list[float]]:
+    """The history a figure check plots: the one given, ``VISIBLE_HISTORY``, or one drawn from ``seed``.
+
+    A drawn history has 1 to 9 epochs of ``metrics`` (values between 0 and 2),
+    then their ``val_`` twins.
+    """
+    if history is not None:
+        return _copy(history)
+    if seed is None:
+        return _copy(VISIBLE_HISTORY)
+    epochs = int(np.random.default_rng(seed).integers(1, 10))
+    return random_history(seed + 1, epochs, {metric: (0.0, 2.0) for metric in metrics})
 
 
-def _one_line(ax: Axes, word: str, what: str):
-    lines = [ln for ln in _labelled_lines(ax) if word in ln.get_label().lower()]
-    labels = [ln.get_label() for ln in _labelled_lines(ax)]
+def _texts(legend: Any) -> list[str]:
+    return [] if legend is None else [str(t.get_text()) for t in legend.get_texts()]
+
+
+def _numbers(values: Any) -> Any:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array if array.ndim == 1 else None
+
+
+def figure_data(fig: Any) -> dict[str, Any]:
+    """What a figure shows, as plain data: each Axes' lines (label, x, y), axis labels and legend, and the figure's legends."""
+    if not isinstance(fig, Figure):
+        return {"figure": False, "type": type(fig).__name__}
+    axes = [{"lines": [{"label": str(line.get_label()), "x": _numbers(line.get_xdata()),
+                        "y": _numbers(line.get_ydata())} for line in ax.get_lines()],
+             "xlabel": str(ax.get_xlabel()), "ylabel": str(ax.get_ylabel()), "legend": _texts(ax.get_legend())}
+            for ax in fig.axes]
+    return {"figure": True, "type": type(fig).__name__, "axes": axes,
+            "figure_legends": [_texts(legend) for legend in fig.legends]}
+
+
+def _one_line(ax: dict, word: str, what: str) -> dict:
+    labelled = [line for line in ax["lines"] if not line["label"].startswith("_")]
+    lines = [line for line in labelled if word in line["label"].lower()]
     check(len(lines) == 1, f"{what}: the axes should hold exactly one line whose label contains {word!r}.",
-          f"one {word!r} line", f"line labels {labels}",
+          f"one {word!r} line", f"line labels {[line['label'] for line in labelled]}",
           'Plot each curve once with a label: ax.plot(epochs, values, label="train") '
           'and label="validation"; use a new figure on each call.')
     return lines[0]
 
 
-def _metric_axes(ax: Axes, history_dict: History, metric: str, what: str) -> None:
-    """Check that ``ax`` shows ``metric``'s train and validation curves, as notebook 09 asks.
+def _judge_axes(ax: dict, figure_legends: list[list[str]], history: History, metric: str, what: str) -> None:
+    """Judge one observed Axes against ``metric``'s train and validation curves, as notebook 09 asks.
 
     A ``train`` and a ``validation`` line whose data equal the history with
     epochs 1..n, an x label with "epoch", a y label naming the metric, and a
-    legend listing both lines.
+    legend naming both lines: the Axes' own or one of the figure's (``fig.legend()``).
     """
-    check_instance(ax, Axes, f"{what}: expected a matplotlib Axes.", "Draw on axes from plt.subplots().")
     train = _one_line(ax, "train", what)
     val = _one_line(ax, "val", what)
-    n = len(history_dict[metric])
+    n = len(history[metric])
     for line, key in [(train, metric), (val, f"val_{metric}")]:
-        xs, ys = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
-        check(xs.tolist() == list(range(1, n + 1)),
-              f"{what}: the {line.get_label()!r} line's x values should be the epochs, numbered from 1.",
-              list(range(1, n + 1)), xs.tolist(),
+        xs, ys = line["x"], line["y"]
+        check(xs is not None and xs.tolist() == list(range(1, n + 1)),
+              f"{what}: the {line['label']!r} line's x values should be the epochs, numbered from 1.",
+              list(range(1, n + 1)), None if xs is None else xs.tolist(),
               "Pass x explicitly: epochs = range(1, len(values) + 1); ax.plot(epochs, values, ...).")
         other = f"val_{metric}" if key == metric else metric
-        swapped = ys.shape == (n,) and np.allclose(ys, history_dict[other]) and not np.allclose(ys, history_dict[key])
-        check(not swapped, f"{what}: the {line.get_label()!r} line shows history[{other!r}], the other curve.",
+        fits = ys is not None and ys.shape == (n,)
+        swapped = fits and np.allclose(ys, history[other]) and not np.allclose(ys, history[key])
+        check(not swapped, f"{what}: the {line['label']!r} line shows history[{other!r}], the other curve.",
               f"history[{key!r}]", f"history[{other!r}]",
               "Label the line of history[metric] 'train' and the line of history['val_' + metric] 'validation'.")
-        check(ys.shape == (n,) and bool(np.allclose(ys, history_dict[key])),
-              f"{what}: the {line.get_label()!r} line should show history[{key!r}].",
-              np.asarray(history_dict[key], float), ys, f"Plot history_dict[{key!r}] for metric={metric!r}.")
-    check("epoch" in ax.get_xlabel().lower(), f"{what}: the x axis should be labelled with 'epoch'.",
-          "an x label containing 'epoch'", repr(ax.get_xlabel()), 'Call ax.set_xlabel("epoch").')
-    check(metric.lower() in ax.get_ylabel().lower(), f"{what}: the y axis should name the metric.",
-          f"a y label containing {metric!r}", repr(ax.get_ylabel()), "Call ax.set_ylabel(metric).")
-    legend = ax.get_legend()
-    texts = [t.get_text() for t in legend.get_texts()] if legend is not None else []
-    check(legend is not None and train.get_label() in texts and val.get_label() in texts,
-          f"{what}: the axes need a legend naming both lines.", [train.get_label(), val.get_label()],
-          texts if legend is not None else "no legend", "Call ax.legend() after plotting the labelled lines.")
+        check(fits and bool(np.allclose(ys, history[key])), f"{what}: the {line['label']!r} line should show "
+              f"history[{key!r}].", np.asarray(history[key], float), ys, f"Plot history_dict[{key!r}] for "
+              f"metric={metric!r}.")
+    check("epoch" in ax["xlabel"].lower(), f"{what}: the x axis should be labelled with 'epoch'.",
+          "an x label containing 'epoch'", repr(ax["xlabel"]), 'Call ax.set_xlabel("epoch").')
+    check(metric.lower() in ax["ylabel"].lower(), f"{what}: the y axis should name the metric.",
+          f"a y label containing {metric!r}", repr(ax["ylabel"]), "Call ax.set_ylabel(metric).")
+    legends = [ax["legend"], *figure_legends]
+    check(any(train["label"] in texts and val["label"] in texts for texts in legends),
+          f"{what}: the axes need a legend naming both lines.", [train["label"], val["label"]],
+          [texts for texts in legends if texts] or "no legend",
+          "Call ax.legend() (or fig.legend()) after plotting the labelled lines.")
+
+
+def _judge_figure(fig: dict, what: str, hint: str) -> None:
+    check(fig.get("figure") is True, f"{what} should return a matplotlib Figure.", "a Figure", fig.get("type"), hint)
 
 
 def plot_history(student: Callable, history: History | None = None, metrics: Sequence[str] = ("accuracy",),
-                 name: str = "visible") -> None:
+                 seed: int | None = None) -> dict[str, Any]:
     """Check exercise 1: ``student(history, metric)`` draws one metric on a new figure.
 
     Args:
         student: The student's ``plot_history``.
-        history: The history to plot. Defaults to ``VISIBLE_HISTORY``.
+        history: The history to plot. Defaults to ``VISIBLE_HISTORY``, or to one drawn from ``seed``.
         metrics: One call per metric, in this order; each must make a new
             figure. Defaults to ``("accuracy",)``.
-        name: How the messages name ``history``. Defaults to ``"visible"``.
+        seed: Draw the history from it (``history_for``). Defaults to ``None``.
 
     Raises:
         CheckFailed: With what was expected, what came back and a hint.
     """
-    history = VISIBLE_HISTORY if history is None else history
-    figures = [student(_copy(history), metric) for metric in metrics]
-    distinct = len({id(fig) for fig in figures})
+    plotted = history_for(history, seed, metrics)
+    figures = [student(_copy(plotted), metric) for metric in metrics]
+    observed = {"ids": [id(fig) for fig in figures], "figures": [figure_data(fig) for fig in figures]}
+    for fig in figures:
+        if isinstance(fig, Figure):
+            plt.close(fig)
+    return observed
+
+
+@observed_check(plot_history)
+def plot_history(observed, history=None, metrics=("accuracy",), seed=None) -> None:
+    plotted = history_for(history, seed, metrics)
+    figures, distinct = observed["figures"], len(set(observed["ids"]))
+    check_equal(len(figures), len(metrics), "plot_history: one figure per call.", "Return the figure.")
     check(distinct == len(figures), "plot_history should make a new figure on every call.",
           _count(len(figures), "figure"), _count(distinct, "figure"), "Call plt.subplots() inside the function.")
+    name = "visible" if history is None and seed is None else f"a history of {len(plotted[metrics[0]])} epochs"
     for fig, metric in zip(figures, metrics):
-        check_instance(fig, Figure, "plot_history should return a matplotlib Figure.",
-                       "Create it with fig, ax = plt.subplots() and end with `return fig`.")
-        check(len(fig.axes) == 1, "plot_history: the figure should have one Axes.", 1, len(fig.axes),
+        _judge_figure(fig, "plot_history", "Create it with fig, ax = plt.subplots() and end with `return fig`.")
+        check(len(fig["axes"]) == 1, "plot_history: the figure should have one Axes.", 1, len(fig["axes"]),
               "Use fig, ax = plt.subplots() and draw both lines on ax.")
-        _metric_axes(fig.axes[0], history, metric, f"plot_history({name}, {metric!r})")
-    for fig in figures:
-        plt.close(fig)
+        _judge_axes(fig["axes"][0], fig["figure_legends"], plotted, metric, f"plot_history({name}, {metric!r})")
 
 
-def plot_all_metrics(student: Callable, history: History | None = None, name: str = "visible") -> None:
+def plot_all_metrics(student: Callable, history: History | None = None,
+                     metrics: Sequence[str] = ("loss", "accuracy", "mae"), seed: int | None = None) -> dict:
     """Check exercise 2: ``student(history)`` draws one panel per metric, in the dict's order.
 
     Args:
         student: The student's ``plot_all_metrics``.
-        history: The history to plot. Defaults to ``VISIBLE_HISTORY``.
-        name: How the messages name ``history``. Defaults to ``"visible"``.
+        history: The history to plot. Defaults to ``VISIBLE_HISTORY``, or to one drawn from ``seed``.
+        metrics: The metrics of a drawn history, in this order. Defaults to ``("loss", "accuracy", "mae")``.
+        seed: Draw the history from it (``history_for``). Defaults to ``None``.
 
     Raises:
         CheckFailed: With what was expected, what came back and a hint.
     """
-    history = VISIBLE_HISTORY if history is None else history
-    fig = student(_copy(history))
-    metrics = reference.base_metrics(history)
-    check_instance(fig, Figure, "plot_all_metrics should return a matplotlib Figure.",
-                   "Create it with plt.subplots(1, n) and end with `return fig`.")
-    check(len(fig.axes) == len(metrics), f"plot_all_metrics({name}): one Axes per metric, without the val_ keys.",
-          f"{len(metrics)} axes for {metrics}", f"{len(fig.axes)} axes",
+    fig = student(history_for(history, seed, metrics))
+    observed = figure_data(fig)
+    if isinstance(fig, Figure):
+        plt.close(fig)
+    return observed
+
+
+@observed_check(plot_all_metrics)
+def plot_all_metrics(observed, history=None, metrics=("loss", "accuracy", "mae"), seed=None) -> None:
+    plotted = history_for(history, seed, metrics)
+    names = reference.base_metrics(plotted)
+    name = "visible" if history is None and seed is None else f"{names}, {len(plotted[names[0]])} epochs"
+    _judge_figure(observed, "plot_all_metrics", "Create it with plt.subplots(1, n) and end with `return fig`.")
+    axes = observed["axes"]
+    check(len(axes) == len(names), f"plot_all_metrics({name}): one Axes per metric, without the val_ keys.",
+          f"{len(names)} axes for {names}", f"{len(axes)} axes",
           "Make plt.subplots(1, n) with n the number of keys that do not start with 'val_'.")
-    for ax, metric in zip(fig.axes, metrics):
-        _metric_axes(ax, history, metric, f"plot_all_metrics({name}), panel {metric!r}")
-    plt.close(fig)
+    for ax, metric in zip(axes, names):
+        _judge_axes(ax, observed["figure_legends"], plotted, metric, f"plot_all_metrics({name}), panel {metric!r}")
 
 
-def diagnose_fit(student: Callable, cases: Sequence[Sequence] = VISIBLE_FITS) -> None:
+def _falling(rng: np.random.Generator, n: int, start: float, end: float) -> list[float]:
+    """``n`` values falling geometrically from ``start`` to ``end``."""
+    return [float(v) for v in np.geomspace(start, end, n)]
+
+
+def fit_cases(seed: int) -> list[FitCase]:
+    """Loss curves of 4 to 10 epochs drawn from ``seed``, each built so that one part of the rule decides.
+
+    Every value keeps at least 2 % away from the rule's thresholds. The cases:
+    an overfit run whose validation loss ends below its first value; one whose
+    validation loss rose only a little since the epoch before; one where both
+    losses also fall fast (the order of the rules decides); a training loss
+    that falls fast while the validation loss has levelled off, and the other
+    way round; a drop four epochs back that is over by three epochs back, and
+    the other way round (the window decides); a validation loss a little
+    above its minimum; both losses falling fast over exactly four epochs.
+    """
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 11))
+    a, m = float(rng.uniform(1.5, 3.0)), float(rng.uniform(0.2, 0.5))
+    flat = [m * f for f in np.linspace(1.0, 0.99, 4)]
+    cases = [
+        FitCase(_falling(rng, n, a, m / 2), _falling(rng, n - 3, a, m) + [m * 1.2, m * 1.3, m * 1.4],
+                "the validation loss rose 40 % above its minimum, though it ends below where it started.",
+                "Rule 1 compares val_loss[-1] with min(val_loss), not with the first value."),
+        FitCase(_falling(rng, n, a, m), _falling(rng, n - 3, a, m) + [m * 1.06, m * 1.12, m * 1.16],
+                "the validation loss rose 16 % above its minimum, a little each epoch.",
+                "Rule 1 compares val_loss[-1] with min(val_loss), not with the epoch before."),
+        FitCase(_falling(rng, n, a, m / 3), [m] + _falling(rng, n - 1, 3 * m, 1.4 * m),
+                "the validation loss is 40 % above its minimum (epoch 1), though both losses still fall fast.",
+                "Check rule 1 first: overfitting wins over underfitting."),
+        FitCase(_falling(rng, n, a, m / 3), _falling(rng, n - 4, a, m) + flat,
+                "the training loss still falls fast, but the validation loss has levelled off.",
+                "Rule 2 needs both losses to fall by more than 5 %."),
+        FitCase(_falling(rng, n - 4, a, m) + flat, _falling(rng, n, a, m / 3),
+                "the validation loss still falls fast, but the training loss has levelled off.",
+                "Rule 2 needs both losses to fall by more than 5 %."),
+        FitCase(_falling(rng, n - 3, a, m / 0.8) + [m, 0.99 * m, 0.98 * m],
+                _falling(rng, n - 3, a, 1.5 * m / 0.8) + [1.5 * m, 1.49 * m, 1.48 * m],
+                "both losses fell more than 5 % since three epochs earlier, all of it in the first of those epochs.",
+                "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
+        FitCase(_falling(rng, n - 4, a, m * 1.05) + [m, m * 1.25, m * 1.1, m * 0.98],
+                _falling(rng, n - 4, a, 2 * m * 1.05) + [2 * m, 2 * m * 1.08, 2 * m * 1.07, 2 * m * 0.98],
+                "both losses are about where they were three epochs earlier, after a bump.",
+                "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
+        FitCase(_falling(rng, n, a, m / 2), _falling(rng, n - 1, a, m) + [m * 1.07],
+                "the validation loss ended 7 % above its minimum: less than 10 %.",
+                "Rule 1 needs val_loss[-1] to be more than 10 % above min(val_loss)."),
+        FitCase(_falling(rng, 4, a, a / 2), _falling(rng, 4, a * 1.1, a / 1.8), "four epochs, both still falling fast.",
+                "With four epochs, loss[-4] is the first value."),
+    ]
+    return [cases[i] for i in rng.permutation(len(cases))]
+
+
+def _fit_cases(cases: Sequence[Sequence] | None, seed: int | None) -> list[FitCase]:
+    chosen = [FitCase(*case) for case in (cases if cases is not None else (() if seed is not None else VISIBLE_FITS))]
+    return chosen + (fit_cases(seed) if seed is not None else [])
+
+
+def diagnose_fit(student: Callable, cases: Sequence[Sequence] | None = None, seed: int | None = None) -> list:
     """Check exercise 3: ``student(history)`` names each case's fit as the reference rule does.
 
     Args:
-        student: The student's ``diagnose_fit``.
+        student: The student's ``diagnose_fit``; it gets a four-key history (``fit_history``).
         cases: ``(loss, val_loss, story, hint)`` each (see ``FitCase``).
-            Defaults to ``VISIBLE_FITS``.
+            Defaults to ``VISIBLE_FITS``, or to none when ``seed`` is given.
+        seed: Add the cases drawn from it (``fit_cases``). Defaults to ``None``.
 
     Raises:
         CheckFailed: For the first case whose verdict differs, with its story and hint.
     """
-    cases = [FitCase(*case) for case in cases]
-    verdicts = [student(fit_history(case.loss, case.val_loss)) for case in cases]
-    for case, got in zip(cases, verdicts):
+    return [scalar(student(fit_history(case.loss, case.val_loss))) for case in _fit_cases(cases, seed)]
+
+
+@observed_check(diagnose_fit)
+def diagnose_fit(observed, cases=None, seed=None) -> None:
+    chosen = _fit_cases(cases, seed)
+    check(isinstance(observed, list) and len(observed) == len(chosen), "diagnose_fit: one verdict per history.",
+          len(chosen), len(observed) if isinstance(observed, list) else observed, "Return one string per call.")
+    for case, got in zip(chosen, observed):
         expected = reference.diagnose_fit(fit_history(case.loss, case.val_loss))
         check_equal(got, expected, f"diagnose_fit: {case.story}", case.hint)

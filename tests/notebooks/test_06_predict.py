@@ -32,6 +32,10 @@ def predict_labels(model, x):
 def predict_labels(model, x):
     return np.argmax(model.predict(x, verbose=0), axis=-1, keepdims=True)
 ''',
+        "labels as floats": '''
+def predict_labels(model, x):
+    return np.argmax(model.predict(x, verbose=0), axis=-1).astype(float)
+''',
         "predicts the notebook's test set, not x": '''
 def predict_labels(model, x):
     return np.argmax(model.predict(data.x_test, verbose=0), axis=-1)
@@ -53,6 +57,10 @@ def predict_top_k(model, x, k):
         "k ignored (always 3)": '''
 def predict_top_k(model, x, k):
     return np.argsort(-model.predict(x, verbose=0), axis=-1)[:, :3]
+''',
+        "drops the most probable class": '''
+def predict_top_k(model, x, k):
+    return np.argsort(-model.predict(x, verbose=0), axis=-1)[:, 1:k + 1]
 ''',
         "returns the top probabilities instead of the classes": '''
 def predict_top_k(model, x, k):
@@ -85,6 +93,11 @@ def confusion_matrix(y_true, y_pred, num_classes):
     matrix = np.zeros((num_classes, num_classes))
     np.add.at(matrix, (y_true, y_pred), 1)
     return matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+''',
+        "np.histogram2d: float counts": '''
+def confusion_matrix(y_true, y_pred, num_classes):
+    matrix, _, _ = np.histogram2d(y_true, y_pred, bins=num_classes, range=[[0, num_classes], [0, num_classes]])
+    return matrix
 ''',
         "only the diagonal (correct predictions)": '''
 def confusion_matrix(y_true, y_pred, num_classes):
@@ -122,6 +135,11 @@ def logits_to_probabilities(logits):
     e = np.exp(logits)
     return e / e.sum(axis=-1, keepdims=True)
 ''',
+        "the batch's maximum subtracted, not each row's": '''
+def logits_to_probabilities(logits):
+    e = np.exp(logits - np.max(logits))
+    return e / e.sum(axis=-1, keepdims=True)
+''',
         "normalised over the whole batch": '''
 def logits_to_probabilities(logits):
     e = np.exp(logits - logits.max())
@@ -136,6 +154,20 @@ RIGHT = {
 def predict_labels(model, x):
     return tf.argmax(model(x, training=False), axis=1).numpy()
 ''',
+        "builtin names as variables, argmax method": '''
+def predict_labels(model, x):
+    input = model.predict(x, verbose=0)
+    sum = input.argmax(axis=1)
+    return sum
+''',
+        "a helper function per row": '''
+def best_class(row):
+    return int(np.argmax(row))
+
+
+def predict_labels(model, x):
+    return np.array([best_class(row) for row in model.predict(x, verbose=0)], dtype=np.int64)
+''',
     },
     TOP_K: {
         "tf.math.top_k indices": '''
@@ -146,6 +178,15 @@ def predict_top_k(model, x, k):
 def predict_top_k(model, x, k):
     order = np.argsort(model.predict(x, verbose=0), axis=1)
     return order[:, ::-1][:, :k]
+''',
+        "sorted() with a key, per row": '''
+def predict_top_k(model, x, k):
+    probs = model.predict(x, verbose=0)
+
+    def top(row):
+        return sorted(range(len(row)), key=lambda c: -row[c])[:k]
+
+    return np.array([top(row) for row in probs])
 ''',
     },
     CONFUSION: {
@@ -159,6 +200,18 @@ def confusion_matrix(y_true, y_pred, num_classes):
     np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
     return matrix
 ''',
+        "np.bincount of flat indices": '''
+def confusion_matrix(y_true, y_pred, num_classes):
+    flat = np.asarray(y_true) * num_classes + np.asarray(y_pred)
+    return np.bincount(flat, minlength=num_classes ** 2).reshape(num_classes, num_classes)
+''',
+        "vars and sum as variable names": '''
+def confusion_matrix(y_true, y_pred, num_classes):
+    vars = np.zeros((num_classes, num_classes), dtype=np.int32)
+    for sum in zip(y_true, y_pred):
+        vars[sum] += 1
+    return vars
+''',
     },
     SOFTMAX: {
         "tf.nn.softmax once": '''
@@ -171,6 +224,17 @@ def logits_to_probabilities(logits):
     m = np.max(z, axis=-1, keepdims=True)
     log_norm = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
     return np.exp(z - log_norm)
+''',
+        "float32 with sum as a variable name": '''
+def logits_to_probabilities(logits):
+    z = np.asarray(logits, dtype=np.float32)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    sum = e.sum(axis=-1, keepdims=True)
+    return e / sum
+''',
+        "keras.ops.softmax": '''
+def logits_to_probabilities(logits):
+    return np.asarray(keras.ops.softmax(logits, axis=-1))
 ''',
     },
 }

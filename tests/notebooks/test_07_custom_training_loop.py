@@ -203,6 +203,9 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
     return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=0).history
 ''',
+        "a new optimizer each epoch (momentum state lost)": loop(
+            RESET=PARTS["RESET"] + "\n        optimizer = keras.optimizers.SGD(learning_rate=float(optimizer.learning_rate),"
+                                   " momentum=float(optimizer.momentum))"),
         "history keys named like Keras 2 ('acc')": loop().replace('"accuracy"', '"acc"').replace(
             '"val_accuracy"', '"val_acc"'),
     },
@@ -219,6 +222,25 @@ RIGHT = {
     del tape
     optimizer.apply_gradients(list(zip(grads, variables)))
     return tf.identity(batch_loss)'''),
+        "a helper for the loss, vars as a variable name": '''
+def compute_loss(model, loss_fn, x, y):
+    return loss_fn(y, model(x, training=True))
+
+
+def train_step(model, optimizer, loss_fn, x, y):
+    with tf.GradientTape() as tape:
+        loss = compute_loss(model, loss_fn, x, y)
+    vars = model.trainable_variables
+    optimizer.apply_gradients(zip(tape.gradient(loss, vars), vars))
+    return loss
+''',
+        "float32 reduce_mean of per-sample losses": STEP.format(body='''
+    with tf.GradientTape() as tape:
+        probs = model(x, training=True)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss'''),
         "optimizer.apply(grads, variables), Keras 3's spelling": STEP.format(body='''
     with tf.GradientTape() as tape:
         loss_value = loss_fn(y, model(x, training=True))
@@ -233,6 +255,34 @@ def eval_step(model, loss_fn, x, y):
 ''',
     },
     TRAIN_LOOP: {
+        "lists of batch losses and a reduce_mean of casts for the accuracy": '''
+def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
+    history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+
+    def hits(y, probs):
+        predicted = tf.argmax(probs, axis=-1, output_type=tf.int32)
+        return tf.cast(tf.equal(predicted, tf.cast(y, tf.int32)), tf.float32)
+
+    for _ in range(epochs):
+        losses, correct, val_losses, val_correct = [], [], [], []
+        for x, y in train_ds:
+            with tf.GradientTape() as tape:
+                probs = model(x, training=True)
+                loss = loss_fn(y, probs)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            losses.append(loss)
+            correct.append(hits(y, probs))
+        for x, y in val_ds:
+            probs = model(x, training=False)
+            val_losses.append(loss_fn(y, probs))
+            val_correct.append(hits(y, probs))
+        history["loss"].append(float(tf.reduce_mean(losses)))
+        history["accuracy"].append(float(tf.reduce_mean(tf.concat(correct, axis=0))))
+        history["val_loss"].append(float(tf.reduce_mean(val_losses)))
+        history["val_accuracy"].append(float(tf.reduce_mean(tf.concat(val_correct, axis=0))))
+    return history
+''',
         "calls train_step, sample-weighted means, new metrics per epoch": '''
 def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     history = {name: [] for name in ("loss", "accuracy", "val_loss", "val_accuracy")}

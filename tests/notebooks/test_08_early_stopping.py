@@ -118,6 +118,20 @@ WRONG = {
         "the class, not an instance": make("return keras.callbacks.EarlyStopping"),
         "arguments swapped": make(
             "return keras.callbacks.EarlyStopping(patience, monitor, restore_best_weights=True)"),
+        "a subclass of EarlyStopping, which the text rules out": '''
+class BestStopping(keras.callbacks.EarlyStopping):
+    """EarlyStopping that always restores the best weights."""
+
+    def __init__(self, **kwargs):
+        super().__init__(restore_best_weights=True, **kwargs)
+
+
+def make_early_stopping(patience, monitor):
+    return BestStopping(monitor=monitor, patience=patience)
+''',
+        "a baseline added": make(
+            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, baseline=1.0, "
+            "restore_best_weights=True)"),
     },
     UNTIL: {
         "off-by-one patience (wait > patience)": until(STOP="wait > patience"),
@@ -170,6 +184,11 @@ RIGHT = {
         "tf.keras path, mode='auto' and min_delta=0 spelled out": make(
             "return tf.keras.callbacks.EarlyStopping(monitor=monitor, min_delta=0, patience=patience, mode='auto',\n"
             "                                        restore_best_weights=True, verbose=0)"),
+        "settings in a dict named vars": '''
+def make_early_stopping(patience, monitor):
+    vars = dict(monitor=monitor, patience=patience, restore_best_weights=True)
+    return keras.callbacks.EarlyStopping(**vars)
+''',
     },
     UNTIL: {
         "index loop with a best-epoch counter": '''
@@ -197,6 +216,36 @@ def epochs_until_stop(val_losses, patience, min_delta):
         if waited >= patience and waited > 0:
             break
     return epoch
+''',
+        "builtin names as variables": '''
+def epochs_until_stop(val_losses, patience, min_delta):
+    input = list(val_losses)
+    best, sum = input[0], 0
+    for n, loss in enumerate(input[1:], start=2):
+        if loss < best - min_delta:
+            best, sum = loss, 0
+        else:
+            sum += 1
+            if sum >= patience:
+                return n
+    return len(input)
+''',
+        "a helper function, returning a NumPy integer": '''
+def improves(loss, best, min_delta):
+    return loss < best - min_delta
+
+
+def epochs_until_stop(val_losses, patience, min_delta):
+    epochs = np.arange(1, len(val_losses) + 1)
+    best, wait = val_losses[0], 0
+    for epoch, loss in zip(epochs[1:], val_losses[1:]):
+        if improves(loss, best, min_delta):
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return epochs[-1]
 ''',
     },
     CALLBACK: {

@@ -25,6 +25,17 @@ def plot_history(history_dict, metric):
     ax.set_xlabel("epoch"); ax.set_ylabel(metric); ax.legend()
     return fig
 ''',
+        "legend drawn before the lines (empty)": '''
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    ax.legend()
+    epochs = range(1, len(history_dict[metric]) + 1)
+    ax.plot(epochs, history_dict[metric], label="train")
+    ax.plot(epochs, history_dict["val_" + metric], label="validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    return fig
+''',
         "train and validation swapped": '''
 def plot_history(history_dict, metric):
     fig, ax = plt.subplots()
@@ -195,6 +206,42 @@ def diagnose_fit(history_dict):
         return "underfitting"
     return "good fit"
 ''',
+        "window of two epochs (loss[-3])": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-3] and val_loss[-1] < 0.95 * val_loss[-3]:
+        return "underfitting"
+    return "good fit"
+''',
+        "underfitting checked before overfitting": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    return "good fit"
+''',
+        "either loss falling fast (or instead of and)": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] or val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "a rise over the previous epoch taken for overfitting": '''
+def diagnose_fit(history_dict):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * val_loss[-2]:
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
         "answers 'overfit' instead of 'overfitting'": '''
 def diagnose_fit(history_dict):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
@@ -209,6 +256,21 @@ def diagnose_fit(history_dict):
 
 RIGHT = {
     PLOT: {
+        "fig.legend(), a helper and builtin names as variables": '''
+def draw(ax, input, label):
+    sum = list(range(1, len(input) + 1))
+    ax.plot(sum, input, label=label)
+
+
+def plot_history(history_dict, metric):
+    fig, ax = plt.subplots()
+    draw(ax, history_dict[metric], "training")
+    draw(ax, history_dict["val_" + metric], "validation")
+    ax.set_xlabel("Epoch")
+    ax.set_ylabel(metric.upper())
+    fig.legend()
+    return fig
+''',
         "pyplot state machine on a fresh figure, NumPy epochs, other labels": '''
 def plot_history(history_dict, metric):
     fig = plt.figure()
@@ -222,6 +284,19 @@ def plot_history(history_dict, metric):
 ''',
     },
     ALL: {
+        "one fig.legend() for the whole figure": '''
+def plot_all_metrics(history_dict):
+    names = [key for key in history_dict if not key.startswith("val_")]
+    fig, axes = plt.subplots(1, len(names), squeeze=False)
+    for ax, name in zip(axes.ravel(), names):
+        epochs = np.arange(1, len(history_dict[name]) + 1)
+        ax.plot(epochs, history_dict[name], label="train")
+        ax.plot(epochs, history_dict["val_" + name], label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+    fig.legend()
+    return fig
+''',
         "reusing plot-per-axes helper and the val_ twin found by name": '''
 def _panel(ax, history_dict, metric):
     epochs = list(range(1, len(history_dict[metric]) + 1))
@@ -239,6 +314,15 @@ def plot_all_metrics(history_dict):
 ''',
     },
     DIAGNOSE: {
+        "builtin names as variables": '''
+def diagnose_fit(history_dict):
+    input = history_dict["loss"]
+    vars = history_dict["val_loss"]
+    if vars[-1] > 1.1 * min(vars):
+        return "overfitting"
+    sum = [curve[-1] < 0.95 * curve[-4] for curve in (input, vars)]
+    return "underfitting" if all(sum) else "good fit"
+''',
         "NumPy, argmin and named thresholds": '''
 def diagnose_fit(history_dict):
     train = np.asarray(history_dict["loss"])

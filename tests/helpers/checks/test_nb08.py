@@ -37,6 +37,10 @@ def test_the_reference_answers_pass():
     checks.nb08.make_early_stopping(reference.make_early_stopping, [(2, "val_accuracy", [0.5, 0.7, 0.65, 0.6], "max")])
     checks.nb08.epochs_until_stop(reference.epochs_until_stop)
     checks.nb08.epochs_until_stop(reference.epochs_until_stop, [([0.3], 1, 0.0)], seed=8, count=5)
+    checks.nb08.make_early_stopping(reference.make_early_stopping, [], seed=2**31 - 1)
+    checks.nb08.patience_stopping_stops(reference.PatienceStopping, seed=0)
+    checks.nb08.patience_stopping_restores(reference.PatienceStopping, [], seed=1)
+    checks.nb08.patience_stopping_resets(reference.PatienceStopping, [], patience=0, how="direct", seed=2)
     checks.nb08.patience_stopping_stops(reference.PatienceStopping)
     checks.nb08.patience_stopping_restores(reference.PatienceStopping)
     checks.nb08.patience_stopping_resets(reference.PatienceStopping, [[0.5, 0.1, 0.3], [0.9, 0.8]], patience=1,
@@ -48,6 +52,48 @@ def test_early_stopping_without_restore_is_rejected():
     with pytest.raises(CheckFailed, match="should restore the best weights"):
         checks.nb08.make_early_stopping(
             lambda patience, monitor: keras.callbacks.EarlyStopping(monitor, patience=patience))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_seed_reaches_the_rules_boundaries(seed):
+    """Do the cases drawn from any seed hold patience=0, equal values, an exact min_delta margin and one epoch?"""
+    cases = checks.nb08.until_stop_cases(None, seed)
+    assert any(p == 0 for _, p, _ in cases) and any(len(v) == 1 for v, _, _ in cases)
+    assert any(len(set(v)) < len(v) for v, _, _ in cases)
+    assert any(d > 0 and any(a - b == d for a, b in zip(v, v[1:])) for v, _, d in cases)
+    checks.nb08.epochs_until_stop(reference.epochs_until_stop, [], seed=seed)
+
+
+@pytest.mark.parametrize("wrong", ["wait > patience", "value <= best - min_delta", "best follows every value"])
+def test_drawn_cases_reject_boundary_mistakes(wrong):
+    """Do the drawn cases reject rules that differ from the reference only at a boundary?"""
+    def rule(val_losses, patience, min_delta):
+        best, wait = None, 0
+        for epoch, loss in enumerate(val_losses):
+            better = best is None or (loss <= best - min_delta if wrong == "value <= best - min_delta"
+                                      else loss < best - min_delta)
+            if better:
+                best, wait = loss, 0
+                continue
+            if wrong == "best follows every value" and loss < best:
+                best = loss
+            wait += 1
+            if wait > patience if wrong == "wait > patience" else wait >= patience:
+                return epoch + 1
+        return len(val_losses)
+
+    with pytest.raises(CheckFailed, match="epochs_until_stop"):
+        checks.nb08.epochs_until_stop(rule, [], seed=11)
+
+
+def test_a_subclass_of_early_stopping_is_rejected():
+    """Is a subclass of EarlyStopping, which the text rules out, rejected even when it behaves the same?"""
+    class Mine(keras.callbacks.EarlyStopping):
+        pass
+
+    with pytest.raises(CheckFailed, match="Keras's own EarlyStopping"):
+        checks.nb08.make_early_stopping(
+            lambda patience, monitor: Mine(monitor=monitor, patience=patience, restore_best_weights=True))
 
 
 def test_random_cases_catch_an_off_by_one():

@@ -43,12 +43,25 @@ def _current_figure(history_dict, metric):
 
 def test_reference_answers_pass_the_visible_and_hidden_checks():
     """Do the reference answers pass every check, with the notebook's visible and hidden arguments?"""
-    hidden = nb09.random_history(seed=9, epochs=7, ranges={"loss": (0.1, 2), "mae": (0, 1)})
     nb09.plot_history(reference.plot_history)
-    nb09.plot_history(reference.plot_history, hidden, metrics=("loss", "mae"), name="hidden")
     nb09.plot_all_metrics(reference.plot_all_metrics)
-    nb09.plot_all_metrics(reference.plot_all_metrics, {"loss": [1.5, 1.0, 0.8], "val_loss": [1.6, 1.2, 1.1]}, "loss")
+    nb09.plot_all_metrics(reference.plot_all_metrics, {"loss": [1.5, 1.0, 0.8], "val_loss": [1.6, 1.2, 1.1]})
     nb09.diagnose_fit(reference.diagnose_fit)
+    for seed in (0, 1, 2**31 - 1):
+        nb09.plot_history(reference.plot_history, metrics=("loss", "mae"), seed=seed)
+        nb09.plot_all_metrics(reference.plot_all_metrics, seed=seed)
+        nb09.diagnose_fit(reference.diagnose_fit, seed=seed)
+
+
+def test_a_figure_legend_counts_as_the_legend():
+    """Does a legend drawn with fig.legend() count as "a legend", as the text says?"""
+    def figure_legend(history_dict, metric):
+        fig = reference.plot_history(history_dict, metric)
+        fig.axes[0].get_legend().remove()
+        fig.legend()
+        return fig
+
+    nb09.plot_history(figure_legend, metrics=("loss", "accuracy"))
 
 
 def test_swapped_curves_are_named_as_the_other_curve():
@@ -112,3 +125,33 @@ def test_diagnose_fit_check_tells_the_story_of_the_failing_case():
     with pytest.raises(CheckFailed, match="rose from 0.5 to 0.72") as failure:
         nb09.diagnose_fit(from_first_value)
     assert "rule 1" in str(failure.value)
+
+
+def _rule(history_dict, wrong=None):
+    """Notebook 09's rule, or one of the mistakes students make with it."""
+    loss, val = history_dict["loss"], history_dict["val_loss"]
+    before = {"window loss[-3]": -3, "window loss[-2]": -2, "window loss[0]": 0}.get(wrong, -4)
+    overfit = {"rise from the first value": val[-1] > 1.1 * val[0], "rise from the epoch before": val[-1] > 1.1 * val[-2],
+               "any rise above the minimum": val[-1] > min(val)}.get(wrong, val[-1] > 1.1 * min(val))
+    train_falls, val_falls = loss[-1] < 0.95 * loss[before], val[-1] < 0.95 * val[before]
+    if wrong == "factor on the wrong side":
+        train_falls, val_falls = 0.95 * loss[-1] < loss[-4], 0.95 * val[-1] < val[-4]
+    underfit = {"only the training loss": train_falls, "only the validation loss": val_falls,
+                "either loss": train_falls or val_falls}.get(wrong, train_falls and val_falls)
+    if wrong == "rules in the other order" and underfit:
+        return "underfitting"
+    return "overfitting" if overfit else "underfitting" if underfit else "good fit"
+
+
+WRONG_RULES = ("rise from the first value", "rise from the epoch before", "any rise above the minimum",
+               "window loss[-3]", "window loss[-2]", "window loss[0]", "factor on the wrong side",
+               "only the training loss", "only the validation loss", "either loss", "rules in the other order")
+
+
+@pytest.mark.parametrize("wrong", WRONG_RULES)
+def test_every_seed_rejects_every_wrong_rule(wrong):
+    """Does every drawn set of histories land where this wrong rule and the right one disagree?"""
+    for seed in range(40):
+        nb09.diagnose_fit(_rule, seed=seed)
+        with pytest.raises(CheckFailed):
+            nb09.diagnose_fit(lambda history_dict: _rule(history_dict, wrong), seed=seed)
