@@ -105,7 +105,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, np.ndarray) or hasattr(value, "numpy"):
-        array = np.ascontiguousarray(np.asarray(value))
+        array = np.asarray(value)
+        array = np.ascontiguousarray(array) if array.ndim else array.copy()  # ascontiguousarray makes 0-d 1-d
         if array.dtype.kind not in _NUMERIC_KINDS:
             raise TypeError(f"cannot send an array of dtype {array.dtype}")
         return {"__array__": base64.b64encode(array.tobytes()).decode(), "dtype": array.dtype.str,
