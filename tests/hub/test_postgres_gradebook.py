@@ -16,7 +16,7 @@ from autograder.grading import private_gradebooks
 from tests.autograder import tiny
 from tests.autograder.cli_runner import tfcourse
 
-pytestmark = [pytest.mark.hub, pytest.mark.nbgrader]
+pytestmark = [pytest.mark.hub, pytest.mark.nbgrader, pytest.mark.slow]
 
 
 def grade_class(root, db: str | None) -> dict:
