@@ -17,6 +17,7 @@ from autograder.preprocessors import (  # noqa: E402
     DeduplicateIdsWithNote, GuardedExecute, JudgeObservations, RecordVerdict, RestoreMissingCells, ScanStudentCode,
     StderrIsNotFailure,
 )
+from autograder.commands.feedback import FEEDBACK_HIDING_HIDDEN_TESTS  # noqa: E402
 from autograder.preprocessors.ungradable import TolerantNotebookExporter, record_missing_notebooks  # noqa: E402
 from helpers.quiet import QUIET_ENV  # noqa: E402
 
@@ -102,6 +103,12 @@ c.SandboxedKernelManager.fork_server = True
 # Python environment, has no network and its own processes, and at most this
 # many processes and threads. Without a working bwrap, grading refuses.
 c.SandboxedKernelManager.max_processes = 512
+# Feedback pages keep each hidden test's points, pass or fail and message but
+# not its code (nbgrader shows it), also when the formgrader's "Generate
+# Feedback" button or plain `nbgrader generate_feedback` makes them: on a hub
+# students fetch exactly these pages. `tfcourse feedback --show-hidden` keeps it.
+c.GenerateFeedback.preprocessors = FEEDBACK_HIDING_HIDDEN_TESTS
+
 # UNSAFE: True runs student code with the grader's rights and no sandbox
 # (as `tfcourse --unsafe-no-sandbox` or TFCOURSE_UNSAFE_NO_SANDBOX=1 does).
 # c.SandboxedKernelManager.unsafe_no_sandbox = False

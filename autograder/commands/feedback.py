@@ -49,11 +49,15 @@ class HideHiddenTests(Preprocessor):
         return cell, resources
 
 
+FEEDBACK_HIDING_HIDDEN_TESTS = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]  # the course's default
+FEEDBACK_SHOWING_HIDDEN_TESTS = [GetGrades, CSSHTMLHeaderPreprocessor]  # nbgrader's default
+
+
 def feedback_api(root: Path, show_hidden: bool = False, exchange: str | Path | None = None) -> NbGraderAPI:
     """nbgrader's API whose generate_feedback hides hidden tests unless ``show_hidden``."""
     config = load_config(root)
-    if not show_hidden:
-        config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    config.GenerateFeedback.preprocessors = (
+        FEEDBACK_SHOWING_HIDDEN_TESTS if show_hidden else FEEDBACK_HIDING_HIDDEN_TESTS)
     if exchange:
         Path(exchange).mkdir(parents=True, exist_ok=True)
         config.Exchange.root = str(Path(exchange).resolve())
