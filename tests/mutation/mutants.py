@@ -112,8 +112,27 @@ def diff_line(reference: str, mutant: str) -> str:
         for line in difflib.unified_diff(reference.splitlines(), mutant.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
+    if len(changed) == 2 and changed[0][0] == "-" and changed[1][0] == "+":
+        changed = _changed_part(changed[0][2:], changed[1][2:])
     text = " / ".join(changed)
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _changed_part(old: str, new: str, context: int = 24) -> list[str]:
+    """``- …old…`` / ``+ …new…``: the part of one line that changed, with a little context either side."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(old), len(new)) - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    start = max(0, prefix - context)
+
+    def part(line: str) -> str:
+        end = min(len(line), len(line) - suffix + context)
+        return ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+
+    return [f"- {part(old)}", f"+ {part(new)}"]
 
 
 def mutant_id(exercise: str, operator: str, source: str) -> str:

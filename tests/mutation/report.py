@@ -50,7 +50,7 @@ def load(path: Path = RESULTS) -> dict:
 
 
 def save(results: dict, path: Path = RESULTS) -> None:
-    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    path.write_text(json.dumps(dict(sorted(results.items())), indent=1) + "\n")
 
 
 def _cell(text: str) -> str:
@@ -119,7 +119,35 @@ def render(results: dict) -> str:
     return "\n".join(lines + details) + "\n"
 
 
+README = Path(__file__).resolve().parents[2] / "README.md"
+_BEGIN, _END = "<!-- mutation-rates: begin (python -m tests.mutation) -->", "<!-- mutation-rates: end -->"
+
+
+def rates_table(results: dict) -> str:
+    """The README's kill-rate table: per notebook, mutants, kill rate and the exercises below the target."""
+    lines = ["| notebook | mutants | excused | kill rate | lowest exercise | below 95 % |", "|---|---:|---:|---:|---|---|"]
+    for assignment in sorted(results):
+        scores = {ex: score(e) for ex, e in results[assignment]["exercises"].items()}
+        made = sum(s.made for s in scores.values())
+        excused = sum(len(s.excused) for s in scores.values())
+        killed = sum(s.killed for s in scores.values())
+        lowest = min(scores, key=lambda ex: scores[ex].rate)
+        below = ", ".join(f"`{ex}`" for ex, s in scores.items() if s.rate < TARGET) or "none"
+        lines.append(f"| {assignment} | {made} | {excused} | {_rate(killed / (made - excused) if made > excused else 1)} "
+                     f"| `{lowest}` {_rate(scores[lowest].rate)} | {below} |")
+    return "\n".join(lines)
+
+
+def update_readme(results: dict, path: Path = README) -> None:
+    """Replace the table between the README's mutation-rates markers (if it has them)."""
+    text = path.read_text()
+    if _BEGIN in text and _END in text:
+        head, rest = text.split(_BEGIN, 1)
+        path.write_text(head + _BEGIN + "\n" + rates_table(results) + "\n" + _END + rest.split(_END, 1)[1])
+
+
 def write(results: dict) -> None:
-    """Save ``results`` and render the report next to them."""
+    """Save ``results``, render the report next to them and update the README's kill-rate table."""
     save(results)
     REPORT.write_text(render(results))
+    update_readme(results)

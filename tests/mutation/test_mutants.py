@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from tests.mutation import equivalent, report
-from tests.mutation.mutants import bound_names, make_mutants, solution_regions
+from tests.mutation.mutants import bound_names, diff_line, make_mutants, solution_regions
 
 CELL = '''def best(values, mode, k=3):
     """Not mutated: outside the solution region."""
@@ -20,10 +20,10 @@ CELL = '''def best(values, mode, k=3):
 
 
 def changes(cell: str = CELL) -> dict[str, list[str]]:
-    """The mutants' diff lines, by operator."""
+    """The mutants' code, by operator."""
     found: dict[str, list[str]] = {}
     for mutant in make_mutants("99_best", cell):
-        found.setdefault(mutant.operator, []).append(mutant.diff)
+        found.setdefault(mutant.operator, []).append(mutant.source)
     return found
 
 
@@ -41,9 +41,15 @@ def test_every_standard_operator_applies():
                      "min/max", "argmin/argmax", "floor/ceil", "from_logits= flipped", "name string swapped",
                      "loss swapped"):
         assert operator in found, operator
-    assert any("np.argmax(values, axis=-1) if mode" in d for d in found["argmin/argmax"])
-    assert any("training=False" in d for d in found["training= flipped"])
-    assert any("math.ceil(index)" in d for d in found["floor/ceil"])
+    assert any("np.argmax(values, axis=-1) if mode" in code for code in found["argmin/argmax"])
+    assert any("training=False" in code for code in found["training= flipped"])
+    assert any("math.ceil(index)" in code for code in found["floor/ceil"])
+
+
+def test_diff_line_shows_the_changed_part_of_a_long_line():
+    """Does a survivor's diff show what changed, even far into a long line?"""
+    old = "model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)"
+    assert diff_line(old, old.replace("verbose=0", "verbose=1")) == "- …(x_val, y_val), verbose=0) / + …(x_val, y_val), verbose=1)"
 
 
 def test_code_outside_the_solution_region_is_never_mutated():
