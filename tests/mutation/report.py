@@ -124,17 +124,18 @@ _BEGIN, _END = "<!-- mutation-rates: begin (python -m tests.mutation) -->", "<!-
 
 
 def rates_table(results: dict) -> str:
-    """The README's kill-rate table: per notebook, mutants, kill rate and the exercises below the target."""
-    lines = ["| notebook | mutants | excused | kill rate | lowest exercise | below 95 % |", "|---|---:|---:|---:|---|---|"]
+    """The README's kill-rate table: per notebook, the counts, the kill rate and the exercises below the target."""
+    lines = ["| notebook | mutants | killed | excused | gaps | kill rate | exercises below 95 % |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for assignment in sorted(results):
         scores = {ex: score(e) for ex, e in results[assignment]["exercises"].items()}
         made = sum(s.made for s in scores.values())
         excused = sum(len(s.excused) for s in scores.values())
         killed = sum(s.killed for s in scores.values())
-        lowest = min(scores, key=lambda ex: scores[ex].rate)
-        below = ", ".join(f"`{ex}`" for ex, s in scores.items() if s.rate < TARGET) or "none"
-        lines.append(f"| {assignment} | {made} | {excused} | {_rate(killed / (made - excused) if made > excused else 1)} "
-                     f"| `{lowest}` {_rate(scores[lowest].rate)} | {below} |")
+        gaps = sum(len(s.gaps) for s in scores.values())
+        below = ", ".join(f"`{ex}` {_rate(s.rate)}" for ex, s in scores.items() if s.rate < TARGET) or "none"
+        rate = _rate(killed / (made - excused) if made > excused else 1.0)
+        lines.append(f"| {assignment} | {made} | {killed} | {excused} | {gaps} | {rate} | {below} |")
     return "\n".join(lines)
 
 

@@ -91,3 +91,16 @@ def test_report_counts_excused_survivors_out_of_the_rate(monkeypatch):
     text = report.render({"99-x": {"notebook_seconds": 1, "seconds": 4, "exercises": {"99_best": entry}}})
     assert "| 99_best | 20 | 18 | 2 | 1 | 1 | 94.7% **below target** | 3 |" in text
     assert "equivalent: same result for every input" in text and "**grading gap**" in text
+
+
+def test_readme_table_is_replaced_between_its_markers(tmp_path):
+    """Does the README's kill-rate table get regenerated in place, leaving the text around it alone?"""
+    results = {"99-x": {"notebook_seconds": 1, "seconds": 4, "exercises": {"99_best": {
+        "made": 10, "killed": 9, "timeouts": 0, "survivors": [{"id": "99_best/x/3", "operator": "x", "diff": ""}],
+        "reference_seconds": 0.1, "limit": 20, "seconds": 3}}}}
+    readme = tmp_path / "README.md"
+    readme.write_text(f"before\n{report._BEGIN}\nold table\n{report._END}\nafter\n")
+    report.update_readme(results, readme)
+    text = readme.read_text()
+    assert "old table" not in text and text.startswith("before\n") and text.endswith("after\n")
+    assert "| 99-x | 10 | 9 | 0 | 1 | 90.0% | `99_best` 90.0% |" in text

@@ -13,6 +13,8 @@ from tests import harness
 from tests.mutation import report
 from tests.mutation.run import run_assignments
 
+pytestmark = pytest.mark.mutation
+
 QUICK = "01-training-steps"
 QUICK_EXERCISES = ["01_build_sequential", "01_build_functional", "01_build_subclassed"]
 
@@ -54,12 +56,13 @@ def test_quick_exercise_kills_its_mutants(quick_entries, exercise):
 
 
 def test_quick_counts_match_the_committed_report(quick_entries):
-    """Does the committed report give the counts and survivors this run found, rendered from its saved results?"""
+    """Do the committed report and the README's kill-rate table give the counts and survivors this run found?"""
     saved = report.load()[QUICK]["exercises"]
     for exercise, entry in quick_entries.items():
         assert (saved[exercise]["made"], saved[exercise]["killed"]) == (entry["made"], entry["killed"]), exercise
         assert [s["id"] for s in saved[exercise]["survivors"]] == [s["id"] for s in entry["survivors"]], exercise
     assert report.REPORT.read_text() == report.render(report.load()), "run `python -m tests.mutation --render`"
+    assert report.rates_table(report.load()) in report.README.read_text(), "run `python -m tests.mutation --render`"
 
 
 _cache: dict[str, dict] = {}
