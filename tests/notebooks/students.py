@@ -10,6 +10,7 @@ from typing import Callable
 from nbformat import NotebookNode
 
 from tests import harness
+from tests.notebooks import alternatives
 
 # A correct answer that makes the test cells write to stderr three ways: a
 # Python warning, a print to sys.stderr, and a raw write to file descriptor 2
@@ -51,3 +52,7 @@ EXTRA_STUDENTS: dict[str, dict[str, Callable[[], NotebookNode]]] = {
         ),
     },
 }
+
+# Correct answers written the ways students write them (issue #17), graded as ``alternative-N`` students.
+for _assignment in harness.ALL_ASSIGNMENTS:
+    EXTRA_STUDENTS.setdefault(_assignment, {}).update(alternatives.students(_assignment))

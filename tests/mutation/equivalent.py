@@ -1,0 +1,127 @@
+"""Why a surviving mutant is not a grading gap, keyed by its stable id (``exercise/operator/hash``).
+
+Two kinds, both left out of an exercise's kill rate:
+
+- ``EQUIVALENT``: the mutant computes what the reference computes, for every
+  input the exercise's text allows;
+- ``TOLERATED``: the code differs, but Keras behaves the same (a default
+  argument spelled out, a flag that only changes what is printed).
+
+A survivor listed in neither is a grading gap: a wrong answer that earns the
+points. An id listed here whose mutant no longer survives is reported as stale.
+Each reason is one line, shown in ``tests/notebooks/mutation_report.md``.
+"""
+from __future__ import annotations
+
+_BATCH = "any batch of zeros builds the weights; they do not depend on the batch size"
+_AXIS_2D = "the predictions are (n, num_classes): axis 1 is the last axis"
+_ASARRAY = "the text gives arrays; np.asarray of an array is that array"
+_LIST_MINUS_ARRAY = "a list minus a NumPy array is computed as arrays: same values"
+_INDEPENDENT = "two statements that share no state, in either order"
+_FIRST_IMPROVES = "the first epoch always improves (best is None) and sets this state before it is read"
+_LAYOUT = "figure size and tight_layout only arrange the drawing; the text asks nothing of them"
+_ONLY_WITH_RESTORE = "best_weights is only ever set with restore_best_weights, and the first epoch sets it"
+_LINE_ORDER = "the text asks for a 'train' and a 'validation' line, in no order"
+_FLOAT = "np.mean gives np.float64, a subclass of Python float: the same number"
+
+EQUIVALENT: dict[str, str] = {
+    "01_build_subclassed/constant-plus-1/7540e330": _BATCH,
+    "01_build_subclassed/constant-minus-1/ed7f0467": _BATCH,
+    "03_normalize_images/call-removed/bff64312": "float32 array / Python float stays float32 (NEP 50)",
+    "04_best_epoch/call-removed/8f7f59fd": "np.argmin / np.argmax read a list as an array",
+    "04_generalization_gap/call-removed/c0feb5a8": _LIST_MINUS_ARRAY,
+    "04_generalization_gap/call-removed/d263d659": _LIST_MINUS_ARRAY,
+    "05_accuracy_by_hand/axis-changed/d7f8e7b1": _AXIS_2D,
+    "05_accuracy_by_hand/call-removed/86cf8805": _FLOAT,
+    "05_per_class_accuracy/statement-removed/6a6f51d7": _ASARRAY,
+    "05_per_class_accuracy/statements-swapped/047e68ae": _INDEPENDENT,
+    "05_per_class_accuracy/call-removed/840d5cde": _ASARRAY,
+    "05_per_class_accuracy/call-removed/a6d92845": _ASARRAY,
+    "06_logits_to_probabilities/statement-removed/080f30e9": _ASARRAY + " (float64 logits)",
+    "06_logits_to_probabilities/statements-swapped/f545aa03": _ASARRAY + " (float64 logits)",
+    "06_logits_to_probabilities/call-removed/c1294aa9": _ASARRAY + " (float64 logits)",
+    "06_predict_labels/axis-changed/d8d6e571": _AXIS_2D,
+    "06_predict_top_k/axis-dropped/11ac6aa5": "np.argsort sorts along the last axis by default",
+    "06_predict_top_k/axis-changed/c6cfd512": _AXIS_2D,
+    "07_train_loop/statements-swapped/1f1620bb": _INDEPENDENT,
+    "07_train_loop/statements-swapped/9e89aa83": _INDEPENDENT,
+    "07_train_loop/statements-swapped/1864666c": _INDEPENDENT,
+    "07_train_loop/statements-swapped/0cf386d2": _INDEPENDENT,
+    "07_train_loop/statements-swapped/c60f18e3": _INDEPENDENT,
+    "07_train_loop/statements-swapped/9d5d5421": _INDEPENDENT,
+    "07_train_loop/statements-swapped/0c36e770": _INDEPENDENT,
+    "07_train_loop/statements-swapped/de494253": _INDEPENDENT,
+    "07_train_loop/statements-swapped/d979ddad": _INDEPENDENT,
+    "08_epochs_until_stop/constant-plus-1/484b4223": _FIRST_IMPROVES,
+    "08_epochs_until_stop/constant-minus-1/8e753ed3": _FIRST_IMPROVES,
+    "08_patience_stopping/statements-swapped/1e1e3fc9": _INDEPENDENT,
+    "08_patience_stopping/statement-removed/290b02e8": _FIRST_IMPROVES,
+    "08_patience_stopping/statements-swapped/d5e47594": _INDEPENDENT,
+    "08_patience_stopping/statement-removed/b9533678": _FIRST_IMPROVES,
+    "08_patience_stopping/statements-swapped/f38f78af": _INDEPENDENT,
+    "08_patience_stopping/statement-removed/a026ea74": _FIRST_IMPROVES,
+    "08_patience_stopping/statements-swapped/3df4cea6": _INDEPENDENT,
+    "08_patience_stopping/constant-plus-1/afc59893": _FIRST_IMPROVES,
+    "08_patience_stopping/constant-minus-1/54842087": _FIRST_IMPROVES,
+    "08_patience_stopping/and-or-swapped/f06dfeeb": _ONLY_WITH_RESTORE,
+    "08_patience_stopping/condition-dropped/782e86e3": _ONLY_WITH_RESTORE,
+    "08_patience_stopping/condition-dropped/af6b21eb": _ONLY_WITH_RESTORE,
+    "09_diagnose_fit/statements-swapped/5cf84455": _INDEPENDENT,
+    "09_plot_all_metrics/statements-swapped/72febf60": _LAYOUT,
+    "09_plot_all_metrics/statement-removed/874513fa": _LAYOUT,
+    "09_plot_all_metrics/statements-swapped/49244eb6": _LAYOUT,
+    "09_plot_all_metrics/statements-swapped/f1b2f73e": _LINE_ORDER,
+    "09_plot_all_metrics/statements-swapped/b83d75fb": _INDEPENDENT,
+    "09_plot_all_metrics/statements-swapped/8c2a8d74": _INDEPENDENT,
+    "09_plot_all_metrics/statements-swapped/d335a9b8": _INDEPENDENT,
+    "09_plot_all_metrics/call-removed/5b5bf640": _LAYOUT,
+    "09_plot_all_metrics/constant-minus-1/315ecc50": "axes has one row: axes[-1] is axes[0]",
+    "09_plot_all_metrics/arithmetic-swapped/e0db9e59": _LAYOUT,
+    "09_plot_all_metrics/constant-plus-1/891348f7": _LAYOUT,
+    "09_plot_all_metrics/constant-minus-1/388e720c": _LAYOUT,
+    "09_plot_all_metrics/constant-plus-1/2c815896": _LAYOUT,
+    "09_plot_all_metrics/constant-minus-1/0e0b3aec": _LAYOUT,
+    "09_plot_history/statements-swapped/e3b58233": _INDEPENDENT,
+    "09_plot_history/statements-swapped/b556f4c6": _INDEPENDENT,
+    "09_plot_history/statements-swapped/2bf7eb5f": _INDEPENDENT,
+    "09_plot_history/statements-swapped/62c44e5e": _INDEPENDENT,
+    "09_plot_history/statements-swapped/74d99705": _INDEPENDENT,
+    "09_plot_history/constant-plus-1/7ad3ca06": _LAYOUT,
+    "09_plot_history/constant-minus-1/962b2b3d": _LAYOUT,
+    "09_plot_history/constant-plus-1/e6af6f98": _LAYOUT,
+    "09_plot_history/constant-minus-1/a336bd82": _LAYOUT,
+    "10_build_transfer_model/statements-swapped/77fe178b": _INDEPENDENT,
+    "10_unfreeze_top_layers/statements-swapped/76effd18": _INDEPENDENT,
+}
+
+_VERBOSE = "verbose only changes what Keras prints (a progress bar), not the result"
+_INFERENCE = "outside fit, a model called without training= runs in inference mode, as with training=False"
+_EVALUATE_FLOAT = "Keras 3's evaluate already returns Python floats"
+
+TOLERATED: dict[str, str] = {
+    "02_train/constant-plus-1/7789b8a7": _VERBOSE,
+    "02_train/constant-minus-1/5a7d6c67": _VERBOSE,
+    "04_fit_on_datasets/constant-plus-1/8b50e819": _VERBOSE,
+    "04_fit_on_datasets/constant-minus-1/c14c1f94": _VERBOSE,
+    "05_accuracy_by_hand/constant-plus-1/0c5ee77c": _VERBOSE,
+    "05_accuracy_by_hand/constant-minus-1/da3cbdfb": _VERBOSE,
+    "05_evaluate_on_test/call-removed/ec510cea": _EVALUATE_FLOAT,
+    "05_evaluate_on_test/call-removed/64eec44d": _EVALUATE_FLOAT,
+    "05_evaluate_on_test/constant-plus-1/aa2e4be6": _VERBOSE,
+    "05_evaluate_on_test/constant-minus-1/8897b2fd": _VERBOSE,
+    "06_predict_labels/constant-plus-1/2c5deff1": _VERBOSE,
+    "06_predict_labels/constant-minus-1/70524c8c": _VERBOSE,
+    "06_predict_top_k/constant-plus-1/d18fd8c3": _VERBOSE,
+    "06_predict_top_k/constant-minus-1/6eb65501": _VERBOSE,
+    "07_eval_step/training-dropped/6f550414": _INFERENCE,
+    "07_train_loop/training-dropped/0a40161a": _INFERENCE,
+}
+
+
+def reason(mutant_id: str) -> tuple[str, str] | None:
+    """``("equivalent" | "tolerated by Keras", reason)`` for a listed mutant, else ``None``."""
+    if mutant_id in EQUIVALENT:
+        return "equivalent", EQUIVALENT[mutant_id]
+    if mutant_id in TOLERATED:
+        return "tolerated by Keras", TOLERATED[mutant_id]
+    return None

@@ -1,0 +1,79 @@
+"""Mutation testing: each exercise's tests reject at least 95% of the non-equivalent mutants of its reference.
+
+The quick subset grades the mutants of notebook 01's three model-building
+exercises (the cheapest notebook: about 50 mutants) and checks that the
+committed report says the same. The ``slow`` tests grade every exercise of
+every notebook. Regenerate the report with ``python -m tests.mutation``.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import harness
+from tests.mutation import report
+from tests.mutation.run import run_assignments
+
+pytestmark = pytest.mark.mutation
+
+QUICK = "01-training-steps"
+QUICK_EXERCISES = ["01_build_sequential", "01_build_functional", "01_build_subclassed"]
+
+#: Exercises whose tests let non-equivalent mutants survive on integration-16, with the survivors' gist. The
+#: owners of those checks raise the rates; the xfail is strict, so a fixed exercise must leave this table.
+BELOW_TARGET: dict[str, str] = {
+    "01_compile_model": "grading gap: compile with from_logits=True on the softmax model passes",
+    "04_best_epoch": "grading gap: an np.int64 passes where the text asks for a Python int",
+    "09_diagnose_fit": "grading gaps: the rules' order, their boundaries (>=, <=) and the epochs they compare",
+    "10_count_trainable_params": "grading gap: an np.int64 passes where an int is asked for",
+    "10_prepare_fine_tuning": "grading gap: compiling before unfreezing (stages out of order) passes",
+}
+
+
+def _entries(assignment: str, exercises: list[str] | None = None) -> dict:
+    return dict(run_assignments({assignment: exercises}))[assignment]["exercises"]
+
+
+def _rate_params(assignments: list[str]) -> list:
+    params = []
+    for assignment in assignments:
+        for exercise in harness.reference_answers(assignment):
+            marks = [pytest.mark.xfail(reason=BELOW_TARGET[exercise], strict=True)] if exercise in BELOW_TARGET else []
+            params.append(pytest.param(assignment, exercise, marks=marks, id=exercise))
+    return params
+
+
+@pytest.fixture(scope="module")
+def quick_entries() -> dict:
+    """The quick exercises' mutants, graded in this process."""
+    return _entries(QUICK, QUICK_EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", QUICK_EXERCISES)
+def test_quick_exercise_kills_its_mutants(quick_entries, exercise):
+    """Do notebook 01's model-building tests reject at least 95% of the non-equivalent mutants?"""
+    score = report.score(quick_entries[exercise])
+    assert score.rate >= report.TARGET, f"{exercise}: grading gaps {score.gaps}"
+
+
+def test_quick_counts_match_the_committed_report(quick_entries):
+    """Do the committed report and the README's kill-rate table give the counts and survivors this run found?"""
+    saved = report.load()[QUICK]["exercises"]
+    for exercise, entry in quick_entries.items():
+        assert (saved[exercise]["made"], saved[exercise]["killed"]) == (entry["made"], entry["killed"]), exercise
+        assert [s["id"] for s in saved[exercise]["survivors"]] == [s["id"] for s in entry["survivors"]], exercise
+    assert report.REPORT.read_text() == report.render(report.load()), "run `python -m tests.mutation --render`"
+    assert report.rates_table(report.load()) in report.README.read_text(), "run `python -m tests.mutation --render`"
+
+
+_cache: dict[str, dict] = {}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize(("assignment", "exercise"), _rate_params(harness.ALL_ASSIGNMENTS))
+def test_exercise_kills_its_mutants(assignment, exercise):
+    """Do the exercise's visible and hidden tests reject at least 95% of its non-equivalent mutants?"""
+    if assignment not in _cache:
+        _cache[assignment] = _entries(assignment)
+    score = report.score(_cache[assignment][exercise])
+    assert score.rate >= report.TARGET, f"{exercise}: {100 * score.rate:.1f}%, grading gaps {score.gaps}"
