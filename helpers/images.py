@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
@@ -183,6 +181,8 @@ def render(task: str, per_class: int, split: str = "train", seed: int = 0) -> tu
 
 def cache_root() -> Path:
     """Where image folders are written: ``$TFCOURSE_CACHE`` or the temp directory's ``tfcourse``."""
+    import os  # here, so that no `os` attribute is reachable from this module
+
     return Path(os.environ.get("TFCOURSE_CACHE") or Path(tempfile.gettempdir()) / "tfcourse")
 
 
@@ -219,6 +219,8 @@ def write_task(task: str, per_class: int, split: str = "train", seed: int = 0, r
     try:
         staging.rename(directory)
     except OSError:  # another kernel wrote it first: use theirs
+        import shutil  # here, so that no module handing out `os` is reachable from this one
+
         shutil.rmtree(staging, ignore_errors=True)
     return directory
 
