@@ -45,7 +45,7 @@ def recalibrate_batch_norm(base: keras.Model, x: np.ndarray, batches: int = 40, 
     set_batch_norm_momentum(base, 0.9)
     rng = np.random.default_rng(0)
     for _ in range(batches):
-        batch = x[rng.choice(len(x), size=batch_size, replace=False)].astype("float32") / 127.5 - 1
+        batch = x[rng.choice(len(x), size=min(batch_size, len(x)), replace=False)].astype("float32") / 127.5 - 1
         base(batch, training=True)
 
 
