@@ -32,6 +32,11 @@ DIGITS_BASE_RECORD = WEIGHTS_DIR / "digits_base.json"
 SOURCE_CLASSES = (0, 1, 2, 3, 4)
 TARGET_CLASSES = (5, 6, 7, 8, 9)
 _IMAGENET_ROWS = (96, 128, 160, 192, 224)  # MobileNetV2's ImageNet weights come in these sizes
+#: The MobileNetV2 of notebook 10: small enough for a CPU, and a size ImageNet weights exist for.
+MOBILENET_CONFIG = {"input_shape": (96, 96, 3), "alpha": 0.35, "include_top": False}
+COURSE_MOBILENET_WEIGHTS = WEIGHTS_DIR / "mobilenetv2_0.35_96_course.weights.h5"
+COURSE_MOBILENET_RECORD = WEIGHTS_DIR / "mobilenetv2_0.35_96_course.json"
+TRANSFER_VS_SCRATCH_RECORD = WEIGHTS_DIR / "transfer_vs_scratch.json"
 
 
 def build_digits_base(name: str = "digits_base") -> keras.Model:
@@ -94,6 +99,57 @@ def imagenet_weights_cache_paths(image_size: int = 96) -> list[Path]:
 
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return [Path(home) / "models" / name, Path("/tmp/.keras/models") / name]
+
+
+def mobilenet_record() -> dict:
+    """What ``python -m helpers.pretrain_mobilenet`` recorded about the course's MobileNetV2 weights."""
+    return json.loads(COURSE_MOBILENET_RECORD.read_text())
+
+
+def transfer_vs_scratch_record() -> dict:
+    """What ``python -m helpers.measure_transfer`` measured: transfer and from-scratch accuracy over seeds."""
+    return json.loads(TRANSFER_VS_SCRATCH_RECORD.read_text())
+
+
+def imagenet_mobilenet_path(alpha: float = 0.35, rows: int = 96) -> Path | None:
+    """The cached ImageNet weights of MobileNetV2 (``include_top=False``) for ``alpha`` and ``rows``, or ``None``.
+
+    Keras keeps downloads in ``$KERAS_HOME/models`` (default ``~/.keras/models``),
+    or ``/tmp/.keras/models`` when that folder is not writable.
+    """
+    import os  # here, so that no `os` attribute is reachable from this module
+
+    name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{alpha}_{rows}_no_top.h5"
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return next((p for p in (Path(home) / "models" / name, Path("/tmp/.keras/models") / name) if p.exists()), None)
+
+
+def pretrained_weights(quiet: bool = False) -> str:
+    """What to pass as ``weights=`` to notebook 10's MobileNetV2: ImageNet's if cached, else the course's file.
+
+    Never downloads: ``"imagenet"`` is returned only when Keras already has
+    that file, so Keras finds it in its cache. Otherwise it prints one
+    sentence and returns the path of the course's weights, pretrained on the
+    shapes of ``helpers.images`` by ``python -m helpers.pretrain_mobilenet``.
+    Both expect images scaled to [-1, 1].
+
+    Args:
+        quiet: Say nothing. Defaults to ``False``.
+
+    Returns:
+        ``"imagenet"`` or the path of ``mobilenetv2_0.35_96_course.weights.h5``.
+
+    Used in notebook 10:
+
+    >>> base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True))
+    """
+    rows, alpha = MOBILENET_CONFIG["input_shape"][0], MOBILENET_CONFIG["alpha"]
+    if imagenet_mobilenet_path(alpha, rows) is not None:
+        return "imagenet"
+    if not quiet:
+        print(f"Keras has no ImageNet weights for MobileNetV2 (alpha={alpha}, {rows} px) in its cache, so this "
+              f"uses the course's own weights, pretrained on 8 shapes (python -m helpers.pretrain_mobilenet).")
+    return str(COURSE_MOBILENET_WEIGHTS)
 
 
 def load_base_model(kind: str = "auto", image_size: int = 96, allow_download: bool = False) -> keras.Model:

@@ -1,53 +1,59 @@
-"""Checks for notebook 10: a frozen base with a new head, trainable weights, and fine-tuning.
+"""Checks for notebook 10: preprocessing and augmentation, the transfer model, and fine-tuning.
 
-Each check builds small models from a seed (the instruments below), calls
-the student's function on them, then compares what came back or was left
-behind (trainable flags, weights before and after a ``fit``, the optimizer)
-with the reference answers of ``helpers.reference.nb10``, applied to separate
-copies built the same way.
+Each check observes in the kernel and judges from the observation
+(``helpers.checks.observed``). The fixed images are generated shape images
+(``helpers.images``, the ``"extra"`` split: never the notebook's own), drawn
+from ``seed``. The transfer and fine-tuning checks use ``tiny_base``, a small
+random conv base that trains in milliseconds; the layer choice is checked on
+the real ``keras.applications.MobileNetV2`` (alpha 0.35, 96 px, random weights).
 
-Instruments: ``tiny_base`` (a tiny random conv base with a Dropout layer that
-shows a base called in training mode), ``digits_base`` (the course's digits
-base, random weights), ``transfer_probe`` and ``dense_probe`` (models whose
-trainable weights are known).
+- ``build_image_preprocessing``: inference output == pixels / 127.5 - 1;
+  training output of the same shape, different from it (augmentation on).
+- ``build_transfer_model``: a frozen base; one Dropout at the given rate; the
+  reference model, given the student's head, computes the student's outputs;
+  a fit leaves the base (BatchNorm statistics included) unchanged and moves the head.
+- ``unfreeze_from``: the trainable flags of every layer, from a starting
+  state drawn from ``seed``.
+- ``prepare_fine_tuning``: Adam at the new rate, accuracy kept, and a fit
+  after the call moves exactly the layers with weights that were unfrozen.
 
-Used by notebook 10's test cells (``checks.nb10.build_transfer_model(build_transfer_model)``).
+Used by notebook 10's test cells, e.g. ``checks.nb10.build_transfer_model(build_transfer_model)``.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+import functools
+from typing import Any, Callable
 
 import numpy as np
 
-from helpers.checks.core import check, check_close, check_equal, check_instance
+from helpers.checks.core import check, check_close, check_equal, check_instance, fail
+from helpers.checks.observed import observed_check
+from helpers.images import render
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb10 as reference
-from helpers.transfer import build_digits_base, compile_classifier
+from helpers.transfer import MOBILENET_CONFIG
 
 keras = import_tensorflow().keras
 
-ModelMaker = Callable[[], keras.Model]
+TINY_LAYERS = ("conv_a", "bn_a", "relu_a", "dropout", "pool", "conv_b", "bn_b", "relu_b")
 
 
-def tiny_base(input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4, seed: int = 0) -> keras.Model:
-    """A tiny random conv base for fast tests: Conv-BN-ReLU, Dropout, MaxPool, Conv-BN-ReLU.
+def tiny_base(filters: int = 4, seed: int = 0, input_shape: tuple[int, int, int] = (96, 96, 3)) -> keras.Model:
+    """A tiny random conv base for fast checks: Conv-BN-ReLU, Dropout, MaxPool, Conv-BN-ReLU.
 
-    Its ``Dropout`` layer makes a base called in training mode visible: a
-    model built with ``base(inputs, training=True)`` then gives different
-    outputs for ``model(x)`` and ``model(x, training=False)``.
+    Its ``Dropout`` layer makes a base called in training mode visible.
 
     Args:
-        input_shape: One image's shape. Defaults to ``(8, 8, 1)``.
-        filters: Filters of the first conv layer (the second has twice as
-            many, the base's output features). Defaults to 4.
-        seed: Seed of the random weights (and of Keras's global seed). Defaults to 0.
+        filters: Filters of the first conv layer (the second has twice as many). Defaults to 4.
+        seed: Seed of the random weights. Defaults to 0.
+        input_shape: One image's shape. Defaults to ``(96, 96, 3)``.
 
     Returns:
-        An uncompiled Functional model named ``"tiny_base"``.
+        An uncompiled Functional model named ``"tiny_base"``, layers named as ``TINY_LAYERS``.
     """
     keras.utils.set_random_seed(seed)
     inputs = keras.Input(shape=input_shape)
-    x = keras.layers.Conv2D(filters, 3, padding="same", name="conv_a")(inputs)
+    x = keras.layers.Conv2D(filters, 3, strides=4, padding="same", name="conv_a")(inputs)
     x = keras.layers.BatchNormalization(name="bn_a")(x)
     x = keras.layers.ReLU(name="relu_a")(x)
     x = keras.layers.Dropout(0.5, name="dropout")(x)
@@ -58,175 +64,239 @@ def tiny_base(input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4, s
     return keras.Model(inputs, x, name="tiny_base")
 
 
-def digits_base(name: str, frozen: bool = False) -> keras.Model:
-    """The course's digits base with random weights, named ``name``, frozen or not."""
-    base = build_digits_base(name=name)
-    base.trainable = not frozen
-    return base
+def images(seed: int | None, size: int = 96) -> np.ndarray:
+    """Five fixed shape images (one per target class) as float32 pixels in [0, 255], ``size`` px square."""
+    x = render("target", 1, "extra", 0 if seed is None else seed)[0].astype("float32")
+    step = 96 // size
+    return x[:, ::step, ::step] if step > 1 else x
 
 
-def transfer_probe(input_shape: tuple[int, int, int], filters: int, num_classes: int, seed: int,
-                   unfreeze: int = 0) -> keras.Model:
-    """The reference transfer model on a ``tiny_base``, its top ``unfreeze`` layers unfrozen when not 0."""
-    base = tiny_base(input_shape, filters, seed=seed)
-    model = reference.build_transfer_model(base, num_classes)
-    if unfreeze:
-        reference.unfreeze_top_layers(base, unfreeze)
-    return model
+def _summary(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error)[:200]}"
 
 
-def dense_probe(inputs: int, units: int, batch_norm: bool = False, frozen: bool = False) -> keras.Model:
-    """``Sequential([Input(inputs), (BatchNormalization), Dense(units)])``, frozen or not."""
-    layers = [keras.layers.BatchNormalization()] if batch_norm else []
-    model = keras.Sequential([keras.Input(shape=(inputs,)), *layers, keras.layers.Dense(units)])
-    model.trainable = not frozen
-    return model
+# ---- Exercise 1: preprocessing and augmentation ------------------------------------------------------------
+
+def build_image_preprocessing(student: Callable[[], Any], seed: int | None = None) -> dict[str, Any]:
+    """Check exercise 1: ``student()`` scales pixels to [-1, 1] always, and augments only in training.
+
+    Args:
+        student: The student's ``build_image_preprocessing``.
+        seed: Which fixed images (32 px). Defaults to ``None`` (seed 0).
+
+    Raises:
+        CheckFailed: with expected / got / hint.
+    """
+    x = images(seed, size=32)
+    layer = student()
+    check_instance(layer, keras.layers.Layer, "build_image_preprocessing() should return a Keras layer or model.",
+                   "Return keras.Sequential([...]) with the augmentation layers and the rescaling.")
+    try:
+        outputs = {"inference": layer(x, training=False),
+                   "training": [layer(x, training=True) for _ in range(2)]}
+    except Exception as error:
+        fail("build_image_preprocessing(): calling it on a batch of images failed.", "outputs", _summary(error),
+             "Use only Keras layers, e.g. RandomFlip, RandomRotation and Rescaling.")
+    return {key: [np.asarray(v, dtype="float32") for v in value] if isinstance(value, list)
+            else np.asarray(value, dtype="float32") for key, value in outputs.items()}
 
 
-#: The visible ``count_trainable_params`` cases: ``(story, make_model)``.
-VISIBLE_COUNTS: tuple[tuple[str, ModelMaker], ...] = (
-    ("Dense(3) on 4 inputs.", lambda: dense_probe(4, 3)),
-    ("a frozen tiny base (8 features) and a 3-class head: 8 x 3 + 3.",
-     lambda: transfer_probe((8, 8, 1), filters=4, num_classes=3, seed=0)),
-)
+@observed_check(build_image_preprocessing)
+def build_image_preprocessing(observed, seed=None) -> None:
+    x = images(seed, size=32)
+    want = x / 127.5 - 1.0
+    name = "build_image_preprocessing()"
+    for key, how in (("inference", "layer(x, training=False)"),):
+        got = np.asarray(observed[key], dtype=np.float64)
+        check(got.shape == want.shape, f"{name}: {how} should keep the images' shape.", want.shape, got.shape,
+              "Keep the image size: no Resizing or cropping here, the images are already 96x96.")
+        check_close(got, want, f"{name}: {how} (inference) should only scale the pixels to [-1, 1].",
+                    "Rescaling(1 / 127.5, offset=-1) maps 0..255 to -1..1, as MobileNetV2 expects; augmentation "
+                    "layers must leave images alone in inference, so use Keras's Random... layers.",
+                    rtol=1e-5, atol=1e-5)
+    for got in observed["training"]:
+        got = np.asarray(got, dtype=np.float64)
+        check(got.shape == want.shape, f"{name}: layer(x, training=True) should keep the images' shape.",
+              want.shape, got.shape, "Use RandomFlip and RandomRotation: they keep the image size.")
+        changed = np.abs(got - want).reshape(len(x), -1).max(axis=1) > 1e-3
+        check(bool(changed.any()), f"{name}: layer(x, training=True) should augment the images.",
+              "some images flipped or rotated", "the same images as in inference",
+              "Add augmentation layers such as RandomFlip('horizontal') and RandomRotation(0.1).")
 
-#: The visible ``unfreeze_top_layers`` case: ``(make_base, n, story)``.
-VISIBLE_UNFREEZE: tuple[tuple[ModelMaker, int, str], ...] = (
-    (lambda: tiny_base((8, 8, 1), 4, seed=0), 4, "the tiny test base"),
-)
+
+# ---- Exercise 2: the transfer model ------------------------------------------------------------------------
+
+def _scaling() -> keras.layers.Layer:
+    """The ``preprocessing`` given to the student's ``build_transfer_model``: deterministic, so outputs compare."""
+    return keras.layers.Rescaling(1 / 127.5, offset=-1, name="preprocessing")
 
 
-def _batch(input_shape: tuple[int, ...], num_classes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 1, size=(16, *input_shape)).astype("float32")
-    return x, rng.integers(0, num_classes, size=16)
+def _layer_list(model: Any) -> list[dict[str, Any]]:
+    return [{"class": type(layer).__name__, "rate": float(getattr(layer, "rate", -1.0)),
+             "is_base": layer.name == "tiny_base"} for layer in getattr(model, "layers", [])]
 
 
-def _changed(before: list[np.ndarray], after: list[np.ndarray]) -> bool:
-    return any(not np.allclose(p, q) for p, q in zip(before, after))
-
-
-def build_transfer_model(student: Callable, input_shape: tuple[int, int, int] = (8, 8, 1), filters: int = 4,
-                         num_classes: int = 3, seed: int = 0) -> None:
-    """Check exercise 1: ``student(base, num_classes)`` freezes a ``tiny_base`` and puts the reference head on it.
+def build_transfer_model(student: Callable[..., Any], num_classes: int = 5, dropout_rate: float = 0.2,
+                         filters: int = 4, seed: int | None = None) -> dict[str, Any]:
+    """Check exercise 2: ``student(base, num_classes, preprocessing, dropout_rate)`` on a ``tiny_base``.
 
     Args:
         student: The student's ``build_transfer_model``.
-        input_shape: The tiny base's input shape. Defaults to ``(8, 8, 1)``.
+        num_classes: Classes of the head. Defaults to 5.
+        dropout_rate: Dropout's rate. Defaults to 0.2.
         filters: The tiny base's first filters. Defaults to 4.
-        num_classes: Classes of the head. Defaults to 3.
-        seed: Seed of the base's weights and of the batch. Defaults to 0.
+        seed: Seed of the base's weights and of the images. Defaults to ``None`` (0).
 
     Raises:
-        CheckFailed: With what was expected, what came back and a hint.
+        CheckFailed: with expected / got / hint.
     """
-    name = f"build_transfer_model(tiny base {input_shape}, {num_classes})"
-    x, y = _batch(input_shape, num_classes, seed)
-    base = tiny_base(input_shape, filters, seed=seed)
-    model = student(base, num_classes)
-
-    check_instance(model, keras.Model, f"{name} should return a Keras model.", "End with `return model`.")
-    check(base.trainable is False, f"{name}: the base should be frozen.", "base_model.trainable == False",
-          f"base_model.trainable == {base.trainable}", "Set base_model.trainable = False.")
-    check_equal(tuple(model.output_shape), (None, num_classes), f"{name}: one output per class.",
-                "The last Dense layer needs num_classes units.")
-    head = 2 * filters * num_classes + num_classes
-    check_equal(reference.count_trainable_params(model), head, f"{name}: only the head's weights should be trainable "
-                f"({2 * filters} pooled features x {num_classes} classes + {num_classes} biases).",
-                "Freeze the base and pool with GlobalAveragePooling2D (Flatten keeps every position).")
-    a, b = np.asarray(model(x)), np.asarray(model(x, training=False))
-    check(bool(np.allclose(a, b, atol=1e-6)),
-          f"{name}: called without a training argument, the base should run in inference mode.",
-          "model(x) == model(x, training=False)", "different outputs (the base's Dropout was active)",
-          "Call the base as base_model(inputs, training=False).")
-    check(bool(np.allclose(b.sum(axis=1), 1.0, atol=1e-4)) and bool((b >= 0).all()),
-          f"{name}: each output row should be probabilities that sum to 1.", "rows summing to 1",
-          f"rows summing to {np.round(b.sum(axis=1)[:3], 3)}", "Give the Dense layer activation='softmax'.")
-    expected = reference.build_transfer_model(tiny_base(input_shape, filters, seed=seed), num_classes)
-    check_equal([tuple(w.shape) for w in model.get_weights()], [tuple(w.shape) for w in expected.get_weights()],
-                f"{name}: the weights should be the base's, then one Dense kernel and bias.",
-                "base -> GlobalAveragePooling2D -> Dense(num_classes, softmax), nothing else.")
-    model.set_weights(expected.get_weights())
-    check_close(np.asarray(model(x, training=False)), np.asarray(expected(x, training=False)),
-                f"{name}: with the reference weights, the outputs should match.",
-                "Average the feature map with GlobalAveragePooling2D, then Dense with softmax.", rtol=1e-4, atol=1e-5)
-    _check_trains_only_the_head(model, base, x, y, name)
-
-
-def _check_trains_only_the_head(model: keras.Model, base: keras.Model, x: np.ndarray, y: np.ndarray,
-                                name: str) -> None:
+    x = images(seed)
+    base = tiny_base(filters, seed=seed or 0)
+    model = student(base, num_classes, _scaling(), dropout_rate)
+    check_instance(model, keras.Model, "build_transfer_model should return a Keras model.", "End with `return model`.")
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    observed = {"base_trainable": bool(base.trainable), "layers": _layer_list(model),
+                "output_shape": [-1 if d is None else int(d) for d in model.output_shape],
+                "head": dense[-1].get_weights() if dense else [], "trainable": reference.count_trainable_params(model)}
+    observed["outputs"] = np.asarray(model(x, training=False))
+    observed["plain_outputs"] = np.asarray(model(x))
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", run_eagerly=True)
-    base_before = [w.copy() for w in base.get_weights()]
-    head_before = [w.copy() for w in model.get_weights()[-2:]]
-    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
-    check(not _changed(base_before, base.get_weights()),
+    model.fit(x, np.arange(len(x)) % num_classes, epochs=2, batch_size=5, verbose=0)
+    observed["base_after"] = base.get_weights()
+    observed["head_after"] = dense[-1].get_weights() if dense else []
+    return observed
+
+
+@observed_check(build_transfer_model)
+def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, seed=None) -> None:
+    name = f"build_transfer_model(base, {num_classes}, preprocessing, {dropout_rate})"
+    check(observed["base_trainable"] is False, f"{name}: the base should be frozen.", "base_model.trainable == False",
+          f"base_model.trainable == {observed['base_trainable']}", "Set base_model.trainable = False.")
+    check_equal(list(observed["output_shape"]), [-1, num_classes], f"{name}: one output per class (-1 = batch).",
+                "The last Dense layer needs num_classes units.")
+    classes = [layer["class"] for layer in observed["layers"]]
+    rates = [layer["rate"] for layer in observed["layers"] if layer["class"] == "Dropout"]
+    check(len(rates) == 1 and abs(rates[0] - dropout_rate) < 1e-9, f"{name}: one Dropout layer in the head.",
+          f"Dropout({dropout_rate})", rates, "Add keras.layers.Dropout(dropout_rate) between the pooling and Dense.")
+    check("GlobalAveragePooling2D" in classes and classes.index("GlobalAveragePooling2D") < classes.index("Dropout"),
+          f"{name}: average the feature map, then drop out.", "GlobalAveragePooling2D before Dropout", classes,
+          "base -> GlobalAveragePooling2D -> Dropout -> Dense(softmax).")
+    expected = reference.build_transfer_model(tiny_base(filters, seed=seed or 0), num_classes, _scaling(),
+                                              dropout_rate)
+    head = [np.asarray(w) for w in observed["head"]]
+    want_head = expected.layers[-1].get_weights()
+    check([w.shape for w in head] == [w.shape for w in want_head], f"{name}: the Dense head's weights.",
+          [w.shape for w in want_head], [w.shape for w in head],
+          "Pool with GlobalAveragePooling2D (Flatten keeps every position), then one Dense(num_classes).")
+    check_equal(observed["trainable"], reference.count_trainable_params(expected),
+                f"{name}: only the head's weights should be trainable.", "Freeze the whole base.")
+    expected.layers[-1].set_weights(head)
+    want = np.asarray(expected(images(seed), training=False))
+    check_close(observed["outputs"], want, f"{name}: given your head's weights, the reference model should compute "
+                "your outputs on raw pixels.", "Pass the inputs through `preprocessing` first (the base expects "
+                "[-1, 1]), call the base with training=False, and end with Dense(..., activation='softmax').",
+                rtol=1e-4, atol=1e-5)
+    check_close(observed["plain_outputs"], want, f"{name}: called without a training argument, model(x) should run "
+                "the base in inference mode.", "Call the base as base_model(x, training=False): its Dropout and "
+                "BatchNormalization layers must not act as in training.", rtol=1e-4, atol=1e-5)
+    _judge_fit(observed, tiny_base(filters, seed=seed or 0).get_weights(), head, name)
+
+
+def _judge_fit(observed: dict, base_before: list, head_before: list, name: str) -> None:
+    after = [np.asarray(w) for w in observed["base_after"]]
+    check(len(after) == len(base_before) and all(np.array_equal(a, b) for a, b in zip(after, base_before)),
           f"{name}: after fit, the base's weights (BatchNorm statistics included) should be unchanged.",
           "an unchanged base", "the base's weights changed",
-          "Freeze the base (trainable = False) and call it with training=False.")
-    check(_changed(head_before, model.get_weights()[-2:]), f"{name}: after fit, the head's weights should have changed.",
-          "a trained head", "an unchanged head", "Leave the Dense head trainable.")
+          "Freeze the base (base_model.trainable = False) before building the model.")
+    moved = any(not np.allclose(a, np.asarray(b)) for a, b in zip(head_before, observed["head_after"]))
+    check(moved, f"{name}: after fit, the head's weights should have changed.", "a trained head", "an unchanged head",
+          "Leave the Dense head trainable.")
 
 
-def count_trainable_params(student: Callable, cases: Sequence[tuple[str, ModelMaker]] = VISIBLE_COUNTS) -> None:
-    """Check exercise 2: ``student(model)`` counts what the reference counts, on each case's model.
+# ---- Exercise 3: choosing the layers to fine-tune ------------------------------------------------------------
+
+@functools.lru_cache(maxsize=2)
+def _layers_of(kind: str) -> tuple[tuple[str, bool], ...]:
+    """(name, is BatchNormalization) of every layer of the ``kind`` base."""
+    base = tiny_base() if kind == "tiny" else keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None)
+    return tuple((layer.name, isinstance(layer, keras.layers.BatchNormalization)) for layer in base.layers)
+
+
+def _unfreeze_case(kind: str, layer_name: str | None, seed: int | None) -> tuple[str, list[bool] | None]:
+    """The layer to start from and the starting flags (``None``: a frozen base), from ``seed``."""
+    layers = _layers_of(kind)
+    if seed is None:
+        return layer_name, None
+    rng = np.random.default_rng(seed)
+    start = layer_name or layers[int(rng.integers(len(layers)))][0]
+    return start, [bool(flag) for flag in rng.random(len(layers)) < 0.5]
+
+
+def _fresh_base(kind: str, flags: list[bool] | None, seed: int | None) -> keras.Model:
+    base = (tiny_base(seed=seed or 0) if kind == "tiny"
+            else keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None))
+    if flags is None:
+        base.trainable = False
+    else:
+        for layer, flag in zip(base.layers, flags):
+            layer.trainable = flag
+    return base
+
+
+def unfreeze_from(student: Callable[..., Any], layer_name: str | None = "block_13_expand", base: str = "mobilenet",
+                  seed: int | None = None) -> dict[str, Any]:
+    """Check exercise 3: ``student(base_model, layer_name)`` sets the trainable flags the reference sets.
 
     Args:
-        student: The student's ``count_trainable_params``.
-        cases: ``(story, make_model)`` each; ``make_model()`` builds a fresh
-            model, once for the student and once for the reference.
-            Defaults to ``VISIBLE_COUNTS``.
+        student: The student's ``unfreeze_from``.
+        layer_name: The layer to start from; ``None`` draws one from ``seed``.
+            Defaults to ``"block_13_expand"``.
+        base: ``"mobilenet"`` (MobileNetV2, alpha 0.35, 96 px) or ``"tiny"``. Defaults to ``"mobilenet"``.
+        seed: ``None``: the base comes frozen. Else its layers' flags are drawn from ``seed``. Defaults to ``None``.
 
     Raises:
-        CheckFailed: For the first case counted wrong, with its story.
+        CheckFailed: with expected / got / hint.
     """
-    counts = [student(make_model()) for _, make_model in cases]
-    for (story, make_model), got in zip(cases, counts):
-        check_equal(got, reference.count_trainable_params(make_model()), f"count_trainable_params: {story}",
-                    "Add up int(np.prod(w.shape)) over model.trainable_weights.")
+    start, flags = _unfreeze_case(base, layer_name, seed)
+    model = _fresh_base(base, flags, seed)
+    returned = student(model, start)
+    return {"returned_base": returned is model, "returned": type(returned).__name__,
+            "base_trainable": bool(model.trainable), "flags": [bool(layer.trainable) for layer in model.layers]}
 
 
-def unfreeze_top_layers(student: Callable, cases: Sequence[tuple[ModelMaker, int, str]] = VISIBLE_UNFREEZE) -> None:
-    """Check exercise 3: ``student(base, n)`` sets the trainable flags the reference sets.
-
-    Args:
-        student: The student's ``unfreeze_top_layers``.
-        cases: ``(make_base, n, story)`` each; ``make_base()`` builds a fresh
-            base, once for the student and once for the reference.
-            Defaults to ``VISIBLE_UNFREEZE``.
-
-    Raises:
-        CheckFailed: With what was expected, what came back and a hint.
-    """
-    for make_base, n, story in cases:
-        base = make_base()
-        returned = student(base, n)
-        want = [bool(layer.trainable) for layer in reference.unfreeze_top_layers(make_base(), n).layers]
-        _compare_unfrozen(base, returned, want, n, story)
-
-
-def _flags(layers: list, values: list[bool]) -> list[str]:
-    return [f"{layer.name}={'T' if t else 'F'}" for layer, t in zip(layers, values)]
-
-
-def _compare_unfrozen(base: keras.Model, returned: object, want: list[bool], n: int, story: str) -> None:
-    layers = base.layers
-    check(returned is base, "unfreeze_top_layers should return the base it changed.", "base_model",
-          type(returned).__name__, "End with `return base_model`.")
-    check(base.trainable is True, f"unfreeze_top_layers(base, {n}): the base itself should be trainable.",
-          "base_model.trainable == True", f"base_model.trainable == {base.trainable}",
+@observed_check(unfreeze_from)
+def unfreeze_from(observed, layer_name="block_13_expand", base="mobilenet", seed=None) -> None:
+    start, _ = _unfreeze_case(base, layer_name, seed)
+    name = f"unfreeze_from(base_model, {start!r})"
+    check(observed["returned_base"] is True, f"{name} should return the base it changed.", "base_model",
+          observed["returned"], "End with `return base_model`.")
+    check(observed["base_trainable"] is True, f"{name}: the base itself should be trainable.",
+          "base_model.trainable == True", f"base_model.trainable == {observed['base_trainable']}",
           "Set base_model.trainable = True first; a frozen model freezes all its layers.")
-    got = [bool(layer.trainable) for layer in layers]
-    check(got == want, f"unfreeze_top_layers(base, {n}) on {story}: the layers' trainable flags are wrong.",
-          _flags(layers, want), _flags(layers, got),
-          "Only the last n layers (base_model.layers[-n:]) are trainable, and never a BatchNormalization layer.")
-    want_weights = sorted(w.path for layer, t in zip(layers, want) if t for w in layer.trainable_weights)
-    check_equal(sorted(w.path for w in base.trainable_weights), want_weights,
-                f"unfreeze_top_layers(base, {n}): the base's trainable weights.",
-                "Set base_model.trainable = True, then each layer's trainable flag.")
+    layers = _layers_of(base)
+    first = [n for n, _ in layers].index(start)
+    want = [i >= first and not is_bn for i, (_, is_bn) in enumerate(layers)]
+    got = [bool(flag) for flag in observed["flags"]]
+    wrong = [f"{layers[i][0]}={'T' if g else 'F'}" for i, (g, w) in enumerate(zip(got, want)) if g != w][:6]
+    check(got == want, f"{name}: the layers' trainable flags are wrong (first wrong ones shown).",
+          f"{start!r} and every layer above it trainable, except BatchNormalization; every layer below frozen",
+          wrong or got, "Find the index of layer_name in base_model.layers; set each layer's trainable flag "
+          "(after base_model.trainable = True), and keep BatchNormalization layers frozen.")
 
 
-def prepare_fine_tuning(student: Callable, n: int = 4, learning_rate: float = 1e-3, seed: int = 0) -> None:
-    """Check exercise 4: after ``student(model, base, n, learning_rate)``, a fit moves exactly the top layers.
+# ---- Exercise 4: preparing fine-tuning ---------------------------------------------------------------------
+
+def _fine_tuning_case(layer_name: str | None, learning_rate: float | None, seed: int | None) -> tuple[str, float]:
+    if seed is None:
+        return layer_name or "conv_b", learning_rate or 1e-3
+    rng = np.random.default_rng(seed)
+    start = layer_name or TINY_LAYERS[int(rng.integers(6))]   # always below conv_b: something must move
+    return start, learning_rate or float(10 ** rng.uniform(-4, -2))
+
+
+def prepare_fine_tuning(student: Callable[..., Any], layer_name: str | None = "conv_b",
+                        learning_rate: float | None = 1e-3, seed: int | None = None) -> dict[str, Any]:
+    """Check exercise 4: after ``student(model, base, layer_name, learning_rate)``, a fit moves the unfrozen layers.
 
     The reference transfer model on a ``tiny_base`` is compiled and fitted
     first (the head is trained), then handed to the student's function, then
@@ -234,35 +304,55 @@ def prepare_fine_tuning(student: Callable, n: int = 4, learning_rate: float = 1e
 
     Args:
         student: The student's ``prepare_fine_tuning``.
-        n: Layers to unfreeze. Defaults to 4.
-        learning_rate: The new learning rate. Defaults to 1e-3.
-        seed: Seed of the base's weights and of the batch. Defaults to 0.
+        layer_name: The lowest layer to fine-tune; ``None`` draws one from ``seed``. Defaults to ``"conv_b"``.
+        learning_rate: The new learning rate; ``None`` draws one from ``seed``. Defaults to 1e-3.
+        seed: Seed of the base, the images and the drawn arguments. Defaults to ``None``.
 
     Raises:
-        CheckFailed: With what was expected, what came back and a hint.
+        CheckFailed: with expected / got / hint.
     """
-    name = f"prepare_fine_tuning(model, base, {n}, {learning_rate})"
-    x, y = _batch((8, 8, 1), 3, seed)
-    base = tiny_base((8, 8, 1), 4, seed=seed)
-    model = compile_classifier(reference.build_transfer_model(base, 3), learning_rate=0.05)
-    model.fit(x, y, epochs=1, batch_size=8, verbose=0)           # the head is trained first
-    returned = student(model, base, n, learning_rate)
-
-    check(returned is model, f"{name} should return the model.", "the same model", type(returned).__name__,
-          "End with `return model`.")
-    check_instance(model.optimizer, keras.optimizers.Adam, f"{name}: recompile with Adam.",
-                   "model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), ...)")
-    check_close(float(model.optimizer.learning_rate), learning_rate, f"{name}: the new learning rate.",
-                "Give the new Adam optimizer learning_rate=learning_rate.", rtol=1e-6)
-    result = model.evaluate(x, y, verbose=0, return_dict=True)
-    check("accuracy" in result, f"{name}: keep the 'accuracy' metric.", "'accuracy' in the results", sorted(result),
-          'Pass metrics=["accuracy"].')
+    start, rate = _fine_tuning_case(layer_name, learning_rate, seed)
+    x = images(seed)
+    y = np.arange(len(x)) % 5
+    base = tiny_base(seed=seed or 0)
+    model = reference.build_transfer_model(base, 5, reference.build_image_preprocessing())
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", run_eagerly=True)
+    model.fit(x, y, epochs=1, batch_size=5, verbose=0)           # the head is trained first
+    returned = student(model, base, start, rate)
+    optimizer = getattr(model, "optimizer", None)
+    lr = getattr(optimizer, "learning_rate", None)
+    observed = {"returned_model": returned is model, "returned": type(returned).__name__,
+                "adam": isinstance(optimizer, keras.optimizers.Adam), "optimizer": type(optimizer).__name__,
+                "learning_rate": None if lr is None else float(lr),
+                "metrics": sorted(model.evaluate(x, y, verbose=0, return_dict=True))}
     before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in base.layers}
-    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
-    moved = {layer.name for layer in base.layers if _changed(before[layer.name], layer.get_weights())}
-    unfrozen = reference.unfreeze_top_layers(tiny_base((8, 8, 1), 4, seed=seed), n)
-    top = {layer.name for layer in unfrozen.layers if layer.trainable_weights}
-    check(moved == top, f"{name}: after fit, exactly the unfrozen top layers should have changed.",
-          sorted(top), sorted(moved),
-          "Unfreeze with unfreeze_top_layers, then call model.compile(...) again: "
+    try:
+        model.fit(x, y, epochs=1, batch_size=5, verbose=0)
+        observed["fit_error"] = None
+    except Exception as error:  # e.g. Keras refusing variables its optimizer was not built with
+        observed["fit_error"] = _summary(error)
+    observed["moved"] = sorted(layer.name for layer in base.layers
+                               if any(not np.allclose(a, b) for a, b in zip(before[layer.name], layer.get_weights())))
+    return observed
+
+
+@observed_check(prepare_fine_tuning)
+def prepare_fine_tuning(observed, layer_name="conv_b", learning_rate=1e-3, seed=None) -> None:
+    start, rate = _fine_tuning_case(layer_name, learning_rate, seed)
+    name = f"prepare_fine_tuning(model, base_model, {start!r}, {rate:.3g})"
+    check(observed["returned_model"] is True, f"{name} should return the model.", "the same model",
+          observed["returned"], "End with `return model`.")
+    check(observed["adam"] is True, f"{name}: recompile with Adam.", "an instance of Adam", observed["optimizer"],
+          "model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), ...)")
+    check_close(observed["learning_rate"], rate, f"{name}: the new learning rate.",
+                "Give the new Adam optimizer learning_rate=learning_rate.", rtol=1e-5)
+    check("accuracy" in observed["metrics"], f"{name}: keep the 'accuracy' metric.", "'accuracy' in the results",
+          observed["metrics"], 'Pass metrics=["accuracy"].')
+    check(observed["fit_error"] is None, f"{name}: model.fit should work after your function.", "a fit",
+          observed["fit_error"], "Recompile the model after changing trainable flags: model.compile(...) builds a "
+          "new optimizer for the weights that are now trainable.")
+    unfrozen = reference.unfreeze_from(tiny_base(seed=seed or 0), start)
+    want = sorted(layer.name for layer in unfrozen.layers if layer.trainable_weights)
+    check(list(observed["moved"]) == want, f"{name}: after fit, exactly the unfrozen layers should have changed.",
+          want, observed["moved"], "Unfreeze with unfreeze_from, then call model.compile(...) again: "
           "Keras only sees new trainable flags after a compile.")

@@ -1,10 +1,11 @@
 """Reference answers for notebook 10's exercises; used by helpers.checks.nb10.
 
-Notebook 10 freezes a pretrained base and puts a new head on it
-(``build_transfer_model``), counts what training may change
-(``count_trainable_params``), and prepares fine-tuning: the top layers
-unfrozen, BatchNormalization kept frozen (``unfreeze_top_layers``), and the
-model recompiled with a low learning rate (``prepare_fine_tuning``).
+Notebook 10 follows the transfer-learning recipe with MobileNetV2: scale the
+pixels the way the base expects and augment only in training
+(``build_image_preprocessing``), put a frozen base under a new head
+(``build_transfer_model``), choose where fine-tuning starts
+(``unfreeze_from``, BatchNormalization kept frozen), and recompile with a low
+learning rate (``prepare_fine_tuning``).
 """
 from __future__ import annotations
 
@@ -16,38 +17,57 @@ from helpers.transfer import compile_classifier
 keras = import_tensorflow().keras
 
 
-def build_transfer_model(base_model: keras.Model, num_classes: int) -> keras.Model:
-    """Freeze ``base_model`` and put a new classifier on top (exercise 1).
+def build_image_preprocessing(rotation: float = 0.1) -> keras.Sequential:
+    """Augment in training only, then scale pixels from [0, 255] to [-1, 1] (exercise 1).
+
+    ``RandomFlip`` and ``RandomRotation`` change images only when called with
+    ``training=True`` (as ``fit`` does); in inference they pass images
+    through. ``Rescaling(1 / 127.5, offset=-1)`` is what
+    ``keras.applications.mobilenet_v2.preprocess_input`` computes.
+
+    Args:
+        rotation: ``RandomRotation``'s factor, a fraction of a full turn. Defaults to 0.1.
+
+    Returns:
+        An unbuilt ``keras.Sequential``.
+    """
+    return keras.Sequential([
+        keras.layers.RandomFlip("horizontal"),
+        keras.layers.RandomRotation(rotation),
+        keras.layers.Rescaling(1 / 127.5, offset=-1),
+    ], name="preprocessing")
+
+
+def build_transfer_model(base_model: keras.Model, num_classes: int, preprocessing: keras.layers.Layer,
+                         dropout_rate: float = 0.2) -> keras.Model:
+    """Freeze ``base_model`` and build pixels -> preprocessing -> base -> pool -> Dropout -> softmax (exercise 2).
 
     The base is called with ``training=False``, which governs calls made
-    without a ``training`` argument. In Keras 3 an outer ``training=True``
-    (as in ``fit``) is passed down and wins; a frozen BatchNormalization layer
-    still runs in inference mode, because Keras 3 ties that to ``trainable``.
+    without a ``training`` argument. In Keras 3 a frozen BatchNormalization
+    layer runs in inference mode even inside ``fit``, because Keras 3 ties that
+    to ``trainable``.
 
     Args:
         base_model: A convolutional base (4-D feature-map output).
         num_classes: Classes of the new task.
+        preprocessing: The layer that augments and scales the pixels.
+        dropout_rate: Dropout's rate before the classifier. Defaults to 0.2.
 
     Returns:
-        An uncompiled Functional model
-        ``base -> GlobalAveragePooling2D -> Dense(softmax)``.
+        An uncompiled Functional model whose input is raw pixels in [0, 255].
     """
     base_model.trainable = False
     inputs = keras.Input(shape=base_model.input_shape[1:])
-    features = base_model(inputs, training=False)
-    pooled = keras.layers.GlobalAveragePooling2D()(features)
-    outputs = keras.layers.Dense(num_classes, activation="softmax")(pooled)
+    x = preprocessing(inputs)
+    x = base_model(x, training=False)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    x = keras.layers.Dropout(dropout_rate)(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
     return keras.Model(inputs, outputs)
 
 
 def count_trainable_params(model: keras.Model) -> int:
-    """How many numbers training may change: the sizes of ``model.trainable_weights``, summed (exercise 2).
-
-    Args:
-        model: Any Keras model or layer.
-
-    Returns:
-        The count, as a Python ``int``.
+    """How many numbers training may change: the sizes of ``model.trainable_weights``, summed.
 
     >>> count_trainable_params(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
     8
@@ -55,26 +75,27 @@ def count_trainable_params(model: keras.Model) -> int:
     return int(sum(int(np.prod(w.shape)) for w in model.trainable_weights))
 
 
-def unfreeze_top_layers(base_model: keras.Model, n: int) -> keras.Model:
-    """Make the top ``n`` layers of ``base_model`` trainable, except BatchNormalization layers (exercise 3).
+def unfreeze_from(base_model: keras.Model, layer_name: str) -> keras.Model:
+    """Make the layer ``layer_name`` and every layer above it trainable, except BatchNormalization (exercise 3).
 
     Args:
         base_model: The base, frozen or not.
-        n: How many layers, counted from the top of ``base_model.layers``.
+        layer_name: The name of the lowest layer to fine-tune.
 
     Returns:
         ``base_model``, with ``trainable`` set on every layer.
     """
     base_model.trainable = True
-    first_unfrozen = len(base_model.layers) - n
+    names = [layer.name for layer in base_model.layers]
+    start = names.index(layer_name)
     for i, layer in enumerate(base_model.layers):
-        is_bn = isinstance(layer, keras.layers.BatchNormalization)
-        layer.trainable = i >= first_unfrozen and not is_bn
+        layer.trainable = i >= start and not isinstance(layer, keras.layers.BatchNormalization)
     return base_model
 
 
-def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, n: int, learning_rate: float) -> keras.Model:
-    """Unfreeze the top ``n`` layers of ``base_model`` and recompile ``model`` with a low learning rate (exercise 4).
+def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, layer_name: str,
+                        learning_rate: float) -> keras.Model:
+    """Unfreeze ``base_model`` from ``layer_name`` up and recompile ``model`` with a low learning rate (exercise 4).
 
     Recompiling matters: Keras builds its training step (and the list of
     weights it updates) once per compile, so changes to ``trainable`` after a
@@ -83,11 +104,11 @@ def prepare_fine_tuning(model: keras.Model, base_model: keras.Model, n: int, lea
     Args:
         model: The transfer model, its head already trained.
         base_model: The base inside ``model``.
-        n: How many of the base's top layers to unfreeze.
+        layer_name: The lowest layer of the base to fine-tune.
         learning_rate: Adam's new learning rate.
 
     Returns:
         ``model``, recompiled.
     """
-    unfreeze_top_layers(base_model, n)
+    unfreeze_from(base_model, layer_name)
     return compile_classifier(model, learning_rate)

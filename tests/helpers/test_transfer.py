@@ -127,3 +127,53 @@ def test_pretrain_script_writes_weights_and_record(tmp_path):
     base = build_digits_base()
     base.load_weights(out)
     assert saved["weights_bytes"] == out.stat().st_size
+
+
+# ---- notebook 10's MobileNetV2 ------------------------------------------------------------------------------------
+
+def test_course_mobilenet_weights_are_small_and_recorded():
+    """Is the shipped MobileNetV2 file a few MB, with a record of a source task learned well above chance?"""
+    from helpers.transfer import COURSE_MOBILENET_WEIGHTS, mobilenet_record
+
+    record = mobilenet_record()
+    assert COURSE_MOBILENET_WEIGHTS.stat().st_size == record["weights_bytes"] < 5_000_000
+    assert record["test_accuracy"] >= 0.5 and record["command"] == "python -m helpers.pretrain_mobilenet"
+    assert record["base_params"] == 410_208 and record["tensorflow"] and record["keras"]
+
+
+def test_pretrained_weights_without_imagenet_cache_says_one_sentence(tmp_path, monkeypatch, capsys):
+    """With an empty Keras cache, is the course's file returned, loadable into MobileNetV2, with one printed sentence?"""
+    from helpers.transfer import COURSE_MOBILENET_WEIGHTS, MOBILENET_CONFIG, pretrained_weights
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(transfer, "imagenet_mobilenet_path", lambda alpha, rows: None)
+    weights = pretrained_weights()
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert weights == str(COURSE_MOBILENET_WEIGHTS) and len(lines) == 1 and "course's own weights" in lines[0]
+    base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=weights)
+    fresh = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None)
+    assert any(not np.allclose(a, b) for a, b in zip(base.get_weights(), fresh.get_weights()))
+
+
+def test_pretrained_weights_prefers_cached_imagenet_weights(tmp_path, monkeypatch, capsys):
+    """When Keras's cache holds the ImageNet file for alpha 0.35 at 96 px, is 'imagenet' returned, silently?"""
+    from helpers.transfer import pretrained_weights
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    cached = tmp_path / "models" / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5"
+    cached.parent.mkdir()
+    cached.write_bytes(b"")
+    assert pretrained_weights() == "imagenet" and capsys.readouterr().out == ""
+
+
+@pytest.mark.slow
+def test_pretrain_mobilenet_script_writes_loadable_weights_and_record(tmp_path):
+    """Does `python -m helpers.pretrain_mobilenet --out ...` write weights MobileNetV2 loads, and a record beside them?"""
+    from helpers import pretrain_mobilenet
+    from helpers.transfer import MOBILENET_CONFIG
+
+    out = tmp_path / "mini.weights.h5"
+    record = pretrain_mobilenet.main(["--per-class", "2", "--epochs", "1", "--out", str(out)])
+    saved = json.loads((tmp_path / "mini.json").read_text())
+    assert saved == record and saved["epochs"] == 1 and 0 <= saved["test_accuracy"] <= 1
+    keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=str(out))

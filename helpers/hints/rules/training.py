@@ -90,9 +90,10 @@ def apply_gradients_two_lists(match: re.Match, ctx: Context) -> str | None:
 def optimizer_reused(match: re.Match, ctx: Context) -> str | None:
     if ctx.innermost != "_check_variables_are_known":
         return None
-    return hint("this optimizer was already used for another model's variables; an optimizer keeps "
-                "state for the variables it first saw.",
-                "create a new optimizer for each model: optimizer = keras.optimizers.Adam(learning_rate=1e-3)")
+    return hint("this optimizer was built for other variables: it was used for another model, or trainable "
+                "flags changed after a fit without compiling again (an optimizer keeps state for the variables "
+                "it first saw).", "after changing trainable, call model.compile(...) again; otherwise create a "
+                "new optimizer for each model: keras.optimizers.Adam(learning_rate=1e-3)")
 
 
 # --- callbacks -------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_the_judge_process_answers_without_tensorflow_in_the_grader(honest):
     assert had_tf == ("tensorflow" in sys.modules)
 
 
-def test_the_converted_notebooks_are_judged_outside_the_kernel():
-    """Is a notebook judged outside the kernel when all its test cells call observed checks (01 to 09 so far)?"""
+def test_every_notebook_is_judged_outside_the_kernel():
+    """Does every notebook's test cells call only observed checks, so that each is judged outside the kernel?"""
     judged = [a for a in harness.ALL_ASSIGNMENTS if coverage.judged_outside(harness.solution_notebook(a).cells)]
-    assert [a for a in harness.ALL_ASSIGNMENTS if a[:2] != "10"] == [a for a in judged if a[:2] != "10"], judged
+    assert judged == harness.ALL_ASSIGNMENTS

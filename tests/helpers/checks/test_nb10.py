@@ -1,80 +1,182 @@
-"""helpers.checks.nb10: the transfer checks accept the reference answers and reject the classic mistakes, saying which."""
+"""helpers.checks.nb10: the transfer checks accept the reference and other right answers, and reject the classic mistakes."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from helpers.checks import CheckFailed, nb10
 from helpers.reference import nb10 as reference
-from helpers.transfer import keras
+from helpers.transfer import compile_classifier, keras, tf
 
-
-def test_tiny_base_shows_a_base_called_in_training_mode():
-    """Does a model calling the tiny base with training=True give different outputs for model(x) and training=False?"""
-    base = nb10.tiny_base((8, 8, 1), 4, seed=0)
-    inputs = keras.Input((8, 8, 1))
-    model = keras.Model(inputs, base(inputs, training=True))
-    x = np.random.default_rng(0).uniform(size=(4, 8, 8, 1)).astype("float32")
-    assert not np.allclose(np.asarray(model(x)), np.asarray(model(x, training=False)))
+layers = keras.layers
 
 
 def test_reference_answers_pass_the_visible_and_hidden_checks():
-    """Do the reference answers pass every check, with the notebook's visible and some hidden arguments?"""
+    """Do the reference answers pass every check, with the notebook's visible and hidden arguments for many seeds?"""
+    for seed in (None, 1, 2):
+        nb10.build_image_preprocessing(reference.build_image_preprocessing, seed=seed)
+        nb10.unfreeze_from(reference.unfreeze_from, layer_name=None if seed else "block_13_expand", seed=seed)
+        nb10.unfreeze_from(reference.unfreeze_from, layer_name=None if seed else "conv_b", base="tiny", seed=seed)
+    for seed in range(12):  # every layer of the tiny base as a start, with and without a starting state
+        nb10.unfreeze_from(reference.unfreeze_from, layer_name=None, base="tiny", seed=seed)
     nb10.build_transfer_model(reference.build_transfer_model)
-    nb10.build_transfer_model(reference.build_transfer_model, input_shape=(10, 10, 3), filters=3, num_classes=5, seed=1)
-    nb10.count_trainable_params(reference.count_trainable_params)
-    nb10.count_trainable_params(reference.count_trainable_params, cases=[
-        ("frozen", lambda: nb10.dense_probe(5, 7, frozen=True))])
-    nb10.unfreeze_top_layers(reference.unfreeze_top_layers)
-    nb10.unfreeze_top_layers(reference.unfreeze_top_layers, cases=[
-        (lambda: nb10.digits_base("frozen_first", frozen=True), 7, "a frozen digits base")])
+    nb10.build_transfer_model(reference.build_transfer_model, num_classes=3, dropout_rate=0.5, filters=3, seed=4)
     nb10.prepare_fine_tuning(reference.prepare_fine_tuning)
+    nb10.prepare_fine_tuning(reference.prepare_fine_tuning, layer_name=None, learning_rate=None, seed=9)
 
 
-def test_probes_have_the_trainable_weights_their_stories_say():
-    """Do the probe models hold the trainable weights the notebook's hidden stories count?"""
-    assert reference.count_trainable_params(nb10.transfer_probe((8, 8, 1), 5, 4, seed=3, unfreeze=4)) == (
-        3 * 3 * 5 * 10 + 10 + 10 * 4 + 4)
-    assert reference.count_trainable_params(nb10.dense_probe(6, 2, batch_norm=True)) == 6 + 6 + 6 * 2 + 2
-    assert reference.count_trainable_params(nb10.dense_probe(5, 7, frozen=True)) == 0
+# ---- exercise 1 -------------------------------------------------------------------------------------------------
+
+def _preprocess_with_lambda():
+    """Right, written differently: augmentation first, then MobileNetV2's own preprocess_input."""
+    return keras.Sequential([layers.RandomRotation(0.05), layers.RandomFlip("horizontal_and_vertical"),
+                             layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)])
 
 
-def test_base_called_in_training_mode_is_rejected():
-    """Does build_transfer_model's check reject a base called with training=True, saying so?"""
-    def training_true(base_model, num_classes):
-        base_model.trainable = False
-        inputs = keras.Input(shape=base_model.input_shape[1:])
-        x = keras.layers.GlobalAveragePooling2D()(base_model(inputs, training=True))
-        return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax")(x))
-
-    with pytest.raises(CheckFailed, match="inference mode"):
-        nb10.build_transfer_model(training_true)
+def test_preprocessing_written_differently_passes():
+    """Does an answer that scales with preprocess_input after other augmentation layers pass?"""
+    nb10.build_image_preprocessing(_preprocess_with_lambda, seed=3)
 
 
-def test_count_params_is_rejected_as_a_trainable_count():
-    """Does count_trainable_params' check reject count_params(), which counts frozen weights too?"""
-    with pytest.raises(CheckFailed, match="a frozen tiny base"):
-        nb10.count_trainable_params(lambda model: model.count_params())
+PREPROCESSING_MUTANTS = {
+    "scales to [0, 1]": lambda: keras.Sequential([layers.RandomFlip("horizontal"), layers.Rescaling(1 / 255)]),
+    "no scaling": lambda: keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)]),
+    "no augmentation": lambda: keras.Sequential([layers.Rescaling(1 / 127.5, offset=-1)]),
+    "augments at inference": lambda: keras.Sequential([
+        layers.Lambda(lambda x: tf.image.flip_left_right(x)), layers.Rescaling(1 / 127.5, offset=-1)]),
+    "resizes": lambda: keras.Sequential([layers.RandomFlip("horizontal"), layers.Resizing(16, 16),
+                                         layers.Rescaling(1 / 127.5, offset=-1)]),
+    "returns a function": lambda: keras.applications.mobilenet_v2.preprocess_input,
+}
 
 
-def test_unfrozen_batch_norm_is_rejected_with_the_flags():
-    """Does unfreeze_top_layers' check list the flags when BatchNormalization is unfrozen with the rest?"""
-    def batch_norm_too(base_model, n):
-        base_model.trainable = True
-        for layer in base_model.layers[:-n]:
-            layer.trainable = False
-        return base_model
-
-    with pytest.raises(CheckFailed, match="trainable flags are wrong") as failure:
-        nb10.unfreeze_top_layers(batch_norm_too)
-    assert "bn_b=F" in str(failure.value) and "bn_b=T" in str(failure.value)
-
-
-def test_fine_tuning_without_recompiling_is_rejected():
-    """Does prepare_fine_tuning's check reject unfreezing without a new compile?"""
-    def no_recompile(model, base_model, n, learning_rate):
-        reference.unfreeze_top_layers(base_model, n)
-        return model
-
+@pytest.mark.parametrize("mistake", sorted(PREPROCESSING_MUTANTS))
+def test_preprocessing_mistakes_are_rejected(mistake):
+    """Is each classic preprocessing mistake rejected with a message?"""
     with pytest.raises(CheckFailed):
-        nb10.prepare_fine_tuning(no_recompile)
+        nb10.build_image_preprocessing(PREPROCESSING_MUTANTS[mistake], seed=2)
+
+
+# ---- exercise 2 -------------------------------------------------------------------------------------------------
+
+def _transfer(preprocess=True, training=False, pool="gap", dropout=True, activation="softmax", freeze=True):
+    def build(base_model, num_classes, preprocessing, dropout_rate):
+        base_model.trainable = not freeze
+        inputs = keras.Input(shape=base_model.input_shape[1:])
+        x = preprocessing(inputs) if preprocess else inputs
+        x = base_model(x, training=training)
+        x = layers.GlobalAveragePooling2D()(x) if pool == "gap" else layers.Flatten()(x)
+        x = layers.Dropout(dropout_rate)(x) if dropout else x
+        return keras.Model(inputs, layers.Dense(num_classes, activation=activation)(x))
+    return build
+
+
+def _transfer_sequential(base_model, num_classes, preprocessing, dropout_rate):
+    """Right, written differently: a Sequential model, with an explicit Activation layer."""
+    base_model.trainable = False
+    return keras.Sequential([keras.Input(shape=(96, 96, 3)), preprocessing, base_model,
+                             layers.GlobalAveragePooling2D(), layers.Dropout(rate=dropout_rate),
+                             layers.Dense(num_classes), layers.Activation("softmax")])
+
+
+def test_transfer_model_written_differently_passes():
+    """Does a Sequential answer with a separate softmax Activation pass (a frozen base runs in inference mode)?"""
+    nb10.build_transfer_model(_transfer_sequential, seed=5)
+
+
+TRANSFER_MUTANTS = {
+    "pixels not rescaled": _transfer(preprocess=False),
+    "base in training mode": _transfer(training=True),
+    "Flatten": _transfer(pool="flatten"),
+    "no Dropout": _transfer(dropout=False),
+    "no softmax": _transfer(activation=None),
+    "base not frozen": _transfer(freeze=False),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(TRANSFER_MUTANTS))
+def test_transfer_model_mistakes_are_rejected(mistake):
+    """Is each classic mistake in the transfer model rejected?"""
+    with pytest.raises(CheckFailed):
+        nb10.build_transfer_model(TRANSFER_MUTANTS[mistake], num_classes=3, dropout_rate=0.3, seed=6)
+
+
+# ---- exercise 3 -------------------------------------------------------------------------------------------------
+
+def _unfreeze(offset=0, keep_bn=True, order="base_first", reset_below=True):
+    def unfreeze(base_model, layer_name):
+        if order == "base_first":
+            base_model.trainable = True
+        names = [layer.name for layer in base_model.layers]
+        start = names.index(layer_name) + offset
+        for i, layer in enumerate(base_model.layers):
+            if i >= start:
+                layer.trainable = not (keep_bn and isinstance(layer, layers.BatchNormalization))
+            elif reset_below:
+                layer.trainable = False
+        if order == "base_last":
+            base_model.trainable = True
+        return base_model
+    return unfreeze
+
+
+def _unfreeze_by_slices(base_model, layer_name):
+    """Right, written differently: freeze all, then unfreeze a slice found with get_layer."""
+    base_model.trainable = True
+    start = base_model.layers.index(base_model.get_layer(layer_name))
+    for layer in base_model.layers[:start]:
+        layer.trainable = False
+    for layer in base_model.layers[start:]:
+        layer.trainable = type(layer).__name__ != "BatchNormalization"
+    return base_model
+
+
+def test_unfreeze_written_differently_passes():
+    """Does an answer with slices and get_layer pass, on MobileNetV2 and on drawn starting states?"""
+    nb10.unfreeze_from(_unfreeze_by_slices)
+    for seed in range(4):
+        nb10.unfreeze_from(_unfreeze_by_slices, layer_name=None, base="tiny", seed=seed)
+
+
+UNFREEZE_MUTANTS = {
+    "off by one": _unfreeze(offset=1),
+    "BatchNormalization unfrozen": _unfreeze(keep_bn=False),
+    "base.trainable set last": _unfreeze(order="base_last"),
+    "base left frozen": _unfreeze(order="never"),
+    "layers below not refrozen": _unfreeze(reset_below=False),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(UNFREEZE_MUTANTS))
+def test_unfreeze_mistakes_are_rejected(mistake):
+    """Is each classic unfreezing mistake rejected, by the visible call or a hidden one?"""
+    student = UNFREEZE_MUTANTS[mistake]
+    with pytest.raises(CheckFailed):
+        nb10.unfreeze_from(student)
+        for seed in range(3):
+            nb10.unfreeze_from(student, layer_name=None, seed=seed)
+
+
+# ---- exercise 4 -------------------------------------------------------------------------------------------------
+
+def _no_recompile(model, base_model, layer_name, learning_rate):
+    reference.unfreeze_from(base_model, layer_name)
+    model.optimizer.learning_rate.assign(learning_rate)
+    return model
+
+
+FINE_TUNING_MUTANTS = {
+    "no recompile": _no_recompile,
+    "SGD": lambda m, b, n, lr: (reference.unfreeze_from(b, n), m.compile(keras.optimizers.SGD(lr),
+                                "sparse_categorical_crossentropy", metrics=["accuracy"]), m)[-1],
+    "old learning rate": lambda m, b, n, lr: (reference.unfreeze_from(b, n), compile_classifier(m, 1e-2))[-1],
+    "no accuracy": lambda m, b, n, lr: (reference.unfreeze_from(b, n), m.compile(keras.optimizers.Adam(lr),
+                                        "sparse_categorical_crossentropy"), m)[-1],
+    "whole base unfrozen": lambda m, b, n, lr: (setattr(b, "trainable", True), compile_classifier(m, lr))[-1],
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(FINE_TUNING_MUTANTS))
+def test_fine_tuning_mistakes_are_rejected(mistake):
+    """Is each classic fine-tuning mistake rejected?"""
+    with pytest.raises(CheckFailed):
+        nb10.prepare_fine_tuning(FINE_TUNING_MUTANTS[mistake], layer_name="pool", learning_rate=3e-4, seed=2)
