@@ -268,7 +268,8 @@ def fit_cases(seed: int) -> list[FitCase]:
     losses also fall fast (the order of the rules decides); a training loss
     that falls fast while the validation loss has levelled off, and the other
     way round; a drop four epochs back that is over by three epochs back, and
-    the other way round (the window decides); a validation loss a little
+    the other way round (the window decides); a fast fall of either loss undone
+    by the last epoch (the last value decides); a validation loss a little
     above its minimum; both losses falling fast over exactly four epochs.
     """
     rng = np.random.default_rng(seed)
@@ -299,6 +300,12 @@ def fit_cases(seed: int) -> list[FitCase]:
                 _falling(rng, n - 4, a, 2 * m * 1.05) + [2 * m, 2 * m * 1.08, 2 * m * 1.07, 2 * m * 0.98],
                 "both losses are about where they were three epochs earlier, after a bump.",
                 "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
+        FitCase(_falling(rng, n - 4, a, 1.05 * m) + [m, 0.98 * m, 0.8 * m, 0.98 * m], _falling(rng, n, a, m / 3),
+                "the training loss fell fast until the last epoch, which undid the fall: it ends 2 % below its value "
+                "three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
+        FitCase(_falling(rng, n, a, m / 3), _falling(rng, n - 4, a, 1.05 * m) + [m, 0.99 * m, 0.91 * m, 0.975 * m],
+                "the validation loss fell fast until the last epoch, which undid most of the fall: it ends 2.5 % "
+                "below its value three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
         FitCase(_falling(rng, n, a, m / 2), _falling(rng, n - 1, a, m) + [m * 1.07],
                 "the validation loss ended 7 % above its minimum: less than 10 %.",
                 "Rule 1 needs val_loss[-1] to be more than 10 % above min(val_loss)."),

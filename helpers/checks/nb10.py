@@ -324,7 +324,8 @@ def prepare_fine_tuning(student: Callable[..., Any], layer_name: str | None = "c
     observed = {"returned_model": returned is model, "returned": type(returned).__name__,
                 "adam": isinstance(optimizer, keras.optimizers.Adam), "optimizer": type(optimizer).__name__,
                 "learning_rate": None if lr is None else float(lr),
-                "metrics": sorted(model.evaluate(x, y, verbose=0, return_dict=True))}
+                "metrics": sorted(results := model.evaluate(x, y, verbose=0, return_dict=True)),
+                "loss": float(results.get("loss", np.nan)), "probabilities": np.asarray(model(x, training=False))}
     before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in base.layers}
     try:
         model.fit(x, y, epochs=1, batch_size=5, verbose=0)
@@ -348,6 +349,11 @@ def prepare_fine_tuning(observed, layer_name="conv_b", learning_rate=1e-3, seed=
                 "Give the new Adam optimizer learning_rate=learning_rate.", rtol=1e-5)
     check("accuracy" in observed["metrics"], f"{name}: keep the 'accuracy' metric.", "'accuracy' in the results",
           observed["metrics"], 'Pass metrics=["accuracy"].')
+    probabilities = np.asarray(observed["probabilities"], dtype=np.float64)
+    labels = np.arange(len(probabilities)) % 5
+    cross_entropy = float(np.mean(-np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0))))
+    check_close(observed["loss"], cross_entropy, f"{name}: the loss should stay the cross-entropy of integer labels.",
+                'Recompile with loss="sparse_categorical_crossentropy".', rtol=1e-3, atol=1e-4)
     check(observed["fit_error"] is None, f"{name}: model.fit should work after your function.", "a fit",
           observed["fit_error"], "Recompile the model after changing trainable flags: model.compile(...) builds a "
           "new optimizer for the weights that are now trainable.")

@@ -23,12 +23,20 @@ _LAYOUT = "figure size and tight_layout only arrange the drawing; the text asks 
 _ONLY_WITH_RESTORE = "best_weights is only ever set with restore_best_weights, and the first epoch sets it"
 _LINE_ORDER = "the text asks for a 'train' and a 'validation' line, in no order"
 _FLOAT = "np.mean gives np.float64, a subclass of Python float: the same number"
+_THRESHOLD = ("differs only when a value lies exactly on the rule's threshold, where float rounding depends on how the "
+              "same comparison is written (v / m > 1.1 or v > 1.1 * m): the tests keep 2 % away from thresholds")
 
 EQUIVALENT: dict[str, str] = {
+    "10_build_transfer_model/statements-swapped/fa53de45": _INDEPENDENT,
+    "10_unfreeze_from/statements-swapped/a1cf8c85": _INDEPENDENT,
+    "09_diagnose_fit/comparison-flipped/7a9c2753": _THRESHOLD,
+    "09_diagnose_fit/comparison-flipped/7b83fcaf": _THRESHOLD,
+    "09_diagnose_fit/comparison-flipped/dd9ca0b0": _THRESHOLD,
     "01_build_subclassed/constant-plus-1/7540e330": _BATCH,
     "01_build_subclassed/constant-minus-1/ed7f0467": _BATCH,
     "03_normalize_images/call-removed/bff64312": "float32 array / Python float stays float32 (NEP 50)",
     "04_best_epoch/call-removed/8f7f59fd": "np.argmin / np.argmax read a list as an array",
+    "04_best_epoch/call-removed/5624f2be": "the text allows the NumPy integer that np.argmin gives: the same number",
     "04_generalization_gap/call-removed/c0feb5a8": _LIST_MINUS_ARRAY,
     "04_generalization_gap/call-removed/d263d659": _LIST_MINUS_ARRAY,
     "05_accuracy_by_hand/axis-changed/d7f8e7b1": _AXIS_2D,
@@ -99,6 +107,13 @@ _INFERENCE = "outside fit, a model called without training= runs in inference mo
 _EVALUATE_FLOAT = "Keras 3's evaluate already returns Python floats"
 
 TOLERATED: dict[str, str] = {
+    "10_build_transfer_model/training-dropped/0c3a8897": ("Keras 3 runs a frozen BatchNormalization layer in inference "
+                                                          "mode whatever training= says, and the base has no Dropout"),
+    "10_prepare_fine_tuning/statements-swapped/ad60c3e6": ("Keras 3 collects the trainable weights when the next fit "
+                                                            "starts, so compiling just before unfreezing trains the same "
+                                                            "weights"),
+    "01_compile_model/from-logits-flipped/e7f7da04": ("Keras 3 computes the cross-entropy from the softmax layer's own "
+                                                      "logits whatever from_logits says (it warns)"),
     "02_train/constant-plus-1/7789b8a7": _VERBOSE,
     "02_train/constant-minus-1/5a7d6c67": _VERBOSE,
     "04_fit_on_datasets/constant-plus-1/8b50e819": _VERBOSE,
