@@ -97,8 +97,22 @@ def build_image_preprocessing(student: Callable[[], Any], seed: int | None = Non
     except Exception as error:
         fail("build_image_preprocessing(): calling it on a batch of images failed.", "outputs", _summary(error),
              "Use only Keras layers, e.g. RandomFlip, RandomRotation and Rescaling.")
-    return {key: [np.asarray(v, dtype="float32") for v in value] if isinstance(value, list)
-            else np.asarray(value, dtype="float32") for key, value in outputs.items()}
+    observed = {key: [np.asarray(v, dtype="float32") for v in value] if isinstance(value, list)
+                else np.asarray(value, dtype="float32") for key, value in outputs.items()}
+    observed["augmentation"] = _augmentation_settings(layer)
+    return observed
+
+
+def _augmentation_settings(layer: Any) -> list[list]:
+    """``[class name, setting]`` of each flip and rotation layer in ``layer`` (nested models included)."""
+    found = []
+    for inner in getattr(layer, "_flatten_layers", lambda: [layer])():
+        if isinstance(inner, keras.layers.RandomFlip):
+            found.append(["RandomFlip", str(inner.mode)])
+        elif isinstance(inner, keras.layers.RandomRotation):
+            factor = inner.factor if isinstance(inner.factor, (list, tuple)) else (-inner.factor, inner.factor)
+            found.append(["RandomRotation", [float(factor[0]), float(factor[1])]])
+    return found
 
 
 @observed_check(build_image_preprocessing)
@@ -114,6 +128,13 @@ def build_image_preprocessing(observed, seed=None) -> None:
                     "Rescaling(1 / 127.5, offset=-1) maps 0..255 to -1..1, as MobileNetV2 expects; augmentation "
                     "layers must leave images alone in inference, so use Keras's Random... layers.",
                     rtol=1e-5, atol=1e-5)
+    settings = [list(item) for item in observed["augmentation"]]
+    check(["RandomFlip", "horizontal"] in settings, f"{name}: flip the images left to right in training.",
+          'RandomFlip("horizontal")', settings, 'Add keras.layers.RandomFlip("horizontal").')
+    rotations = [item[1] for item in settings if item[0] == "RandomRotation"]
+    check(any(np.allclose(sorted(abs(v) for v in r), [0.1, 0.1]) and r[0] <= 0 <= r[1] for r in rotations),
+          f"{name}: rotate by up to a tenth of a turn either way in training.", "RandomRotation(0.1)",
+          rotations or settings, "Add keras.layers.RandomRotation(0.1): 0.1 is a fraction of a full turn.")
     for got in observed["training"]:
         got = np.asarray(got, dtype=np.float64)
         check(got.shape == want.shape, f"{name}: layer(x, training=True) should keep the images' shape.",

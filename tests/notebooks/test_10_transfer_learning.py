@@ -144,7 +144,7 @@ RIGHT = {
 def build_image_preprocessing():
     return keras.Sequential([
         keras.layers.Lambda(keras.applications.mobilenet_v2.preprocess_input),
-        keras.layers.RandomRotation(factor=0.05, fill_mode="nearest"),
+        keras.layers.RandomRotation(factor=0.1, fill_mode="nearest"),
         keras.layers.RandomFlip(mode="horizontal"),
         keras.layers.RandomZoom(0.1),
     ])

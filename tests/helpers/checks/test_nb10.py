@@ -27,8 +27,9 @@ def test_reference_answers_pass_the_visible_and_hidden_checks():
 # ---- exercise 1 -------------------------------------------------------------------------------------------------
 
 def _preprocess_with_lambda():
-    """Right, written differently: augmentation first, then MobileNetV2's own preprocess_input."""
-    return keras.Sequential([layers.RandomRotation(0.05), layers.RandomFlip("horizontal_and_vertical"),
+    """Right, written differently: rotation as a range, flip, an extra Random layer, then preprocess_input."""
+    return keras.Sequential([layers.RandomRotation((-0.1, 0.1)), layers.RandomFlip(mode="horizontal"),
+                             layers.RandomContrast(0.1),
                              layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)])
 
 
@@ -46,6 +47,10 @@ PREPROCESSING_MUTANTS = {
     "resizes": lambda: keras.Sequential([layers.RandomFlip("horizontal"), layers.Resizing(16, 16),
                                          layers.Rescaling(1 / 127.5, offset=-1)]),
     "returns a function": lambda: keras.applications.mobilenet_v2.preprocess_input,
+    "rotates by another amount": lambda: keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.3),
+                                                           layers.Rescaling(1 / 127.5, offset=-1)]),
+    "flips upside down": lambda: keras.Sequential([layers.RandomFlip("vertical"), layers.RandomRotation(0.1),
+                                                   layers.Rescaling(1 / 127.5, offset=-1)]),
 }
 
 
