@@ -261,7 +261,10 @@ def _history_data(history: Any) -> dict[str, Any]:
     return {"dict": True, "type": "dict",
             "values": {str(key): returned(list(values) if isinstance(values, (list, tuple)) else values)
                        for key, values in history.items()},
-            "list_keys": [str(key) for key, values in history.items() if isinstance(values, list)]}
+            "list_keys": [str(key) for key, values in history.items() if isinstance(values, list)],
+            "plain_numbers": [str(key) for key, values in history.items() if isinstance(values, (list, tuple))
+                              and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                                      for v in values)]}
 
 
 def train_loop(
@@ -330,6 +333,8 @@ def train_loop(observed, seed=None, n_train=96, n_val=64, batch_size=32, val_bat
               f"{name}: history[{key!r}] should be a list of one number per epoch.", f"a list of {epochs} floats",
               values["type"] if values["array"] is None else f"{values['type']} of shape {values['array'].shape}",
               "Append one float per epoch to each list.")
+        check(key in history.get("plain_numbers", []), f"{name}: history[{key!r}] should hold Python or NumPy floats.",
+              "floats", "tensors or other objects", "Append float(metric.result()): result() returns a tensor.")
         got[key] = values["array"].astype(np.float64)
     for epoch in range(epochs):
         for key in HISTORY_KEYS:

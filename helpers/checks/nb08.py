@@ -305,11 +305,12 @@ _STOP_CASES = (
 
 
 def stop_cases(cases: Sequence[tuple] | None, seed: int | None) -> list[tuple[dict, dict, str]]:
-    """``(settings, scripts, how)``: the given (or visible) cases, then eight drawn from ``seed``.
+    """``(settings, scripts, how)``: the given (or visible) cases, then eight drawn from ``seed`` and one fixed.
 
     Drawn cases watch a loss or an accuracy (with the matching mode), with
     ``patience`` 0 to 3 and ``min_delta`` 0, 0.125 or 0.25, on values on a grid
-    of 0.125; the logs also hold a decoy ``loss`` that keeps falling.
+    of 0.125; the logs also hold a decoy ``loss`` that keeps falling. The fixed
+    case has an accuracy exactly ``min_delta`` above the best, in mode ``"max"``.
     """
     chosen = [(c[0], c[1], c[2] if len(c) > 2 else "direct")
               for c in (cases if cases is not None else (() if seed is not None else _STOP_CASES))]
@@ -323,6 +324,9 @@ def stop_cases(cases: Sequence[tuple] | None, seed: int | None) -> list[tuple[di
                         "min_delta": float(rng.choice([0, 1, 2])) * _STEP}
             scripts = {monitor: _rounded(rng, n, mode), "loss": [1.0 - 0.1 * e for e in range(n)]}
             chosen.append((settings, scripts, "fit" if i == 0 else "direct"))
+        # In mode "max", a value exactly min_delta above the best is no improvement: the wait grows and it stops.
+        chosen.append(({"monitor": "val_accuracy", "patience": 1, "mode": "max", "min_delta": 2 * _STEP},
+                       {"val_accuracy": [0.5, 0.75, 1.0, 0.875], "loss": [1.0, 0.9, 0.8, 0.7]}, "direct"))
     return chosen
 
 

@@ -157,6 +157,16 @@ def _layer_list(model: Any) -> list[dict[str, Any]]:
              "is_base": layer.name == "tiny_base"} for layer in getattr(model, "layers", [])]
 
 
+def _transfer_size(seed: int | None) -> int:
+    """The image size of the transfer checks: 96 px, and 48 px for hidden (seeded) cases, so the model must take its
+    input shape from the base it is given."""
+    return 96 if seed is None else 48
+
+
+def _transfer_shape(seed: int | None) -> tuple[int, int, int]:
+    return (_transfer_size(seed), _transfer_size(seed), 3)
+
+
 def build_transfer_model(student: Callable[..., Any], num_classes: int = 5, dropout_rate: float = 0.2,
                          filters: int = 4, seed: int | None = None) -> dict[str, Any]:
     """Check exercise 2: ``student(base, num_classes, preprocessing, dropout_rate)`` on a ``tiny_base``.
@@ -171,8 +181,8 @@ def build_transfer_model(student: Callable[..., Any], num_classes: int = 5, drop
     Raises:
         CheckFailed: with expected / got / hint.
     """
-    x = images(seed)
-    base = tiny_base(filters, seed=seed or 0)
+    x = images(seed, _transfer_size(seed))
+    base = tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed))
     model = student(base, num_classes, _scaling(), dropout_rate)
     check_instance(model, keras.Model, "build_transfer_model should return a Keras model.", "End with `return model`.")
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
@@ -202,7 +212,7 @@ def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, s
     check("GlobalAveragePooling2D" in classes and classes.index("GlobalAveragePooling2D") < classes.index("Dropout"),
           f"{name}: average the feature map, then drop out.", "GlobalAveragePooling2D before Dropout", classes,
           "base -> GlobalAveragePooling2D -> Dropout -> Dense(softmax).")
-    expected = reference.build_transfer_model(tiny_base(filters, seed=seed or 0), num_classes, _scaling(),
+    expected = reference.build_transfer_model(tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed)), num_classes, _scaling(),
                                               dropout_rate)
     head = [np.asarray(w) for w in observed["head"]]
     want_head = expected.layers[-1].get_weights()
@@ -212,7 +222,7 @@ def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, s
     check_equal(observed["trainable"], reference.count_trainable_params(expected),
                 f"{name}: only the head's weights should be trainable.", "Freeze the whole base.")
     expected.layers[-1].set_weights(head)
-    want = np.asarray(expected(images(seed), training=False))
+    want = np.asarray(expected(images(seed, _transfer_size(seed)), training=False))
     check_close(observed["outputs"], want, f"{name}: given your head's weights, the reference model should compute "
                 "your outputs on raw pixels.", "Pass the inputs through `preprocessing` first (the base expects "
                 "[-1, 1]), call the base with training=False, and end with Dense(..., activation='softmax').",
@@ -220,7 +230,7 @@ def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, s
     check_close(observed["plain_outputs"], want, f"{name}: called without a training argument, model(x) should run "
                 "the base in inference mode.", "Call the base as base_model(x, training=False): its Dropout and "
                 "BatchNormalization layers must not act as in training.", rtol=1e-4, atol=1e-5)
-    _judge_fit(observed, tiny_base(filters, seed=seed or 0).get_weights(), head, name)
+    _judge_fit(observed, tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed)).get_weights(), head, name)
 
 
 def _judge_fit(observed: dict, base_before: list, head_before: list, name: str) -> None:

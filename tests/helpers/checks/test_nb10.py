@@ -78,7 +78,7 @@ def _transfer(preprocess=True, training=False, pool="gap", dropout=True, activat
 def _transfer_sequential(base_model, num_classes, preprocessing, dropout_rate):
     """Right, written differently: a Sequential model, with an explicit Activation layer."""
     base_model.trainable = False
-    return keras.Sequential([keras.Input(shape=(96, 96, 3)), preprocessing, base_model,
+    return keras.Sequential([keras.Input(shape=base_model.input_shape[1:]), preprocessing, base_model,
                              layers.GlobalAveragePooling2D(), layers.Dropout(rate=dropout_rate),
                              layers.Dense(num_classes), layers.Activation("softmax")])
 
