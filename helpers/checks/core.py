@@ -110,10 +110,11 @@ def passed(name: str) -> None:
 def check_model_matches(model: Any, reference: Any, x: np.ndarray, name: str) -> None:
     """Check that ``model`` computes what ``reference`` computes, given the same weights.
 
-    Copies the reference's weights into ``model`` (so the architecture must
-    match layer for layer) and compares the outputs on ``x``. This accepts any
-    way of writing the same network (``Activation`` layers, ``.add()``, a
-    function instead of a string) and rejects any different computation.
+    Gives ``model``'s weights to the reference (so the architecture must match
+    layer for layer) and compares the outputs on ``x``. This accepts any way
+    of writing the same network (``Activation`` layers, ``.add()``, a function
+    instead of a string) and rejects any different computation. Both halves
+    in one process; the grader uses ``judge_model_outputs`` alone.
 
     Args:
         model: The student's model.
@@ -121,28 +122,9 @@ def check_model_matches(model: Any, reference: Any, x: np.ndarray, name: str) ->
         x: A batch of inputs.
         name: The exercise's function name, for the message.
 
-    Used by the tests of notebooks 01 and 10.
+    Used in JupyterLab by anyone checking a model by hand.
     """
-    from helpers import tf
-
-    check_instance(model, tf.keras.Model, f"{name} should return a Keras model.",
-                   "Return the model object you built, e.g. `return model`.")
-    got_shapes = [tuple(w.shape) for w in model.get_weights()]
-    want_shapes = [tuple(w.shape) for w in reference.get_weights()]
-    check(got_shapes == want_shapes, f"{name}: the model's weights should have these shapes, layer by layer.",
-          want_shapes, got_shapes,
-          "Check the number of Dense layers and their units; build the model for the given input size.")
-    model.set_weights(reference.get_weights())
-    got = np.asarray(model(x, training=False))
-    want = np.asarray(reference(x, training=False))
-    check(got.shape == want.shape, f"{name}: the output shape is wrong.", want.shape, got.shape,
-          "The last layer needs one unit per class.")
-    sums = got.sum(axis=-1)
-    check(bool(np.allclose(sums, 1.0, atol=1e-4)), f"{name}: each output row should be probabilities that sum to 1.",
-          "rows summing to 1.0", f"rows summing to {show(sums[:3])}...",
-          "Give the last Dense layer activation='softmax'.")
-    check_close(got, want, f"{name}: with the reference weights, the outputs should match the reference model.",
-                "Check the hidden layer's activation (ReLU) and the order of the layers.", rtol=1e-5, atol=1e-6)
+    judge_model_outputs(model.get_weights(), np.asarray(model(x, training=False)), reference, x, name)
 
 
 def judge_model_outputs(
@@ -150,7 +132,7 @@ def judge_model_outputs(
 ) -> None:
     """Check that ``reference``, given a student model's ``weights``, computes that model's ``outputs`` on ``x``.
 
-    The judging half of ``check_model_matches``: the student's model is seen
+    ``check_model_matches`` in two halves: the student's model is seen
     only through its weights and its outputs (``helpers.checks.observed``), so
     the architecture must match layer for layer, and any way of writing the
     same network passes.
