@@ -26,6 +26,7 @@ Used by the per-notebook check modules (``helpers.checks.nbNN``).
 from __future__ import annotations
 
 import base64
+import math
 import functools
 import inspect
 from typing import Any, Callable
@@ -99,7 +100,14 @@ _NUMERIC_KINDS = "biuf"
 
 
 def encode(value: Any) -> Any:
-    """Plain data as JSON: arrays as base64 with their dtype and shape, NumPy scalars as Python ones."""
+    """Plain data as JSON: arrays as base64 with their dtype and shape, NumPy scalars as Python ones.
+
+    A float that JSON cannot hold (``nan``, ``inf``) is sent as ``{"__float__": "nan"}``:
+    Jupyter's messages would turn it into the string ``"nan"``.
+
+    >>> encode([1.5, float("nan"), np.float32(2)])
+    [1.5, {'__float__': 'nan'}, 2.0]
+    """
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -112,7 +120,9 @@ def encode(value: Any) -> Any:
         return {"__array__": base64.b64encode(array.tobytes()).decode(), "dtype": array.dtype.str,
                 "shape": list(array.shape)}
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"__float__": repr(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot send a {type(value).__name__}")
@@ -127,6 +137,10 @@ def decode(value: Any) -> Any:
             if dtype.kind not in _NUMERIC_KINDS or any(n < 0 for n in shape):
                 raise ValueError("malformed array")
             return np.frombuffer(base64.b64decode(value["__array__"]), dtype=dtype).reshape(shape).copy()
+        if set(value) == {"__float__"}:
+            if value["__float__"] not in ("nan", "inf", "-inf"):
+                raise ValueError("malformed float")
+            return float(value["__float__"])
         return {str(k): decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode(v) for v in value]
