@@ -1,6 +1,8 @@
 """The mutant maker on small cells: operators, solution regions, deduplication, stable ids, the report."""
 from __future__ import annotations
 
+import pytest
+
 import ast
 
 from tests.mutation import equivalent, report
@@ -32,6 +34,7 @@ def test_solution_regions_are_the_lines_between_the_markers():
     assert solution_regions(CELL) == [(5, 9)]
 
 
+@pytest.mark.slow  # mutates every notebook's answers: 12-27 s each
 def test_every_standard_operator_applies():
     """Does each operator the issue names make at least one mutant of a cell that offers it a site?"""
     found = changes()
@@ -52,12 +55,14 @@ def test_diff_line_shows_the_changed_part_of_a_long_line():
     assert diff_line(old, old.replace("verbose=0", "verbose=1")) == "- …(x_val, y_val), verbose=0) / + …(x_val, y_val), verbose=1)"
 
 
+@pytest.mark.slow  # mutates every notebook's answers: 12-27 s each
 def test_code_outside_the_solution_region_is_never_mutated():
     """Is the line above ``### BEGIN SOLUTION`` (``limit = k + 1``) and the docstring left alone?"""
     for mutant in make_mutants("99_best", CELL):
         assert "limit = k + 1" in mutant.source and "Not mutated" in mutant.source
 
 
+@pytest.mark.slow  # mutates every notebook's answers: 12-27 s each
 def test_mutants_are_distinct_and_differ_from_the_reference():
     """Are mutants that unparse identically, or to the reference, dropped?"""
     mutants = make_mutants("99_best", CELL)
@@ -66,6 +71,7 @@ def test_mutants_are_distinct_and_differ_from_the_reference():
     assert ast.unparse(ast.parse(CELL)) not in sources
 
 
+@pytest.mark.slow  # mutates every notebook's answers: 12-27 s each
 def test_ids_are_stable_and_unique():
     """Do two runs give the same ids, each naming its exercise and operator?"""
     first, second = make_mutants("99_best", CELL), make_mutants("99_best", CELL)

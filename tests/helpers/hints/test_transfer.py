@@ -61,6 +61,7 @@ def test_augmentation_at_inference_gets_a_hint(keras):
     assert "training=True" in hints.explain(model)
 
 
+@pytest.mark.slow  # fits a MobileNetV2 head, then fits again: about 25 s
 def test_freezing_after_fit_without_recompiling_gets_a_hint(keras):
     """Does setting trainable after a fit, without compiling again, get a hint that says to recompile?"""
     model, base = _model(keras)
