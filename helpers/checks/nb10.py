@@ -259,7 +259,9 @@ def _unfreeze_case(kind: str, layer_name: str | None, seed: int | None) -> tuple
     if seed is None:
         return layer_name, None
     rng = np.random.default_rng(seed)
-    start = layer_name or layers[int(rng.integers(len(layers)))][0]
+    # Never the input layer: Keras numbers its default name per process ("input_layer_3"), so the name drawn here
+    # would not be the name in the base built next. It has no weights to unfreeze anyway.
+    start = layer_name or layers[int(rng.integers(1, len(layers)))][0]
     return start, [bool(flag) for flag in rng.random(len(layers)) < 0.5]
 
 

@@ -24,6 +24,13 @@ def test_reference_answers_pass_the_visible_and_hidden_checks():
     nb10.prepare_fine_tuning(reference.prepare_fine_tuning, layer_name=None, learning_rate=None, seed=9)
 
 
+def test_drawn_start_layers_exist_in_the_base_the_student_gets():
+    """Is every layer a seed draws one the freshly built base has? (Keras numbers default input names per process.)"""
+    for seed in range(60):
+        start, _ = nb10._unfreeze_case("tiny", None, seed)
+        assert start in [layer.name for layer in nb10._fresh_base("tiny", None, seed).layers], seed
+
+
 # ---- exercise 1 -------------------------------------------------------------------------------------------------
 
 def _preprocess_with_lambda():
