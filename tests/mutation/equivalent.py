@@ -34,7 +34,6 @@ EQUIVALENT: dict[str, str] = {
     "09_diagnose_fit/comparison-flipped/dd9ca0b0": _THRESHOLD,
     "01_build_subclassed/constant-plus-1/7540e330": _BATCH,
     "01_build_subclassed/constant-minus-1/ed7f0467": _BATCH,
-    "03_normalize_images/call-removed/bff64312": "float32 array / Python float stays float32 (NEP 50)",
     "04_best_epoch/call-removed/8f7f59fd": "np.argmin / np.argmax read a list as an array",
     "04_best_epoch/call-removed/5624f2be": "the text allows the NumPy integer that np.argmin gives: the same number",
     "04_generalization_gap/call-removed/c0feb5a8": _LIST_MINUS_ARRAY,
