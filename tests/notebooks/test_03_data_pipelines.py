@@ -121,7 +121,8 @@ def make_random_shift(seed):
         "repeat() makes the epoch endless": train_chain(f"{GOOD}.repeat()"),
         "divides by 255 although the digits go to 16": train_chain(GOOD).replace("/ 16.0", "/ 255.0"),
         "each image divided by its own brightest pixel": train_chain(GOOD).replace(
-            "tf.cast(image, tf.float32) / 16.0", "tf.cast(image, tf.float32) / tf.reduce_max(tf.cast(image, tf.float32))"),
+            "tf.cast(image, tf.float32) / 16.0",
+            "tf.cast(image, tf.float32) / tf.reduce_max(tf.cast(image, tf.float32))"),
         "divides without casting (float64 for integer pixels)": train_chain(GOOD).replace(
             "tf.cast(image, tf.float32) / 16.0", "image / 16"),
         "normalised with NumPy before the pipeline: no map stage": train_pipeline('''
