@@ -21,6 +21,7 @@ _INDEPENDENT = "two statements that share no state, in either order"
 _FIRST_IMPROVES = "the first epoch always improves (best is None) and sets this state before it is read"
 _LAYOUT = "figure size and tight_layout only arrange the drawing; the text asks nothing of them"
 _ONLY_WITH_RESTORE = "best_weights is only ever set with restore_best_weights, and the first epoch sets it"
+_PAD_UNREAD = "a second row or column of padding at the far edge: an 8 x 8 window at corner 0-2 never reads it"
 _LINE_ORDER = "the text asks for a 'train' and a 'validation' line, in no order"
 _FLOAT = "np.mean gives np.float64, a subclass of Python float: the same number"
 _THRESHOLD = ("differs only when a value lies exactly on the rule's threshold, where float rounding depends on how the "
@@ -32,9 +33,15 @@ EQUIVALENT: dict[str, str] = {
     "09_diagnose_fit/comparison-flipped/7a9c2753": _THRESHOLD,
     "09_diagnose_fit/comparison-flipped/7b83fcaf": _THRESHOLD,
     "09_diagnose_fit/comparison-flipped/dd9ca0b0": _THRESHOLD,
+    "03_make_random_shift/statements-swapped/e6c6fd5c": "shift reads rng only when called: defined before or after it",
+    "03_make_random_shift/statements-swapped/22ee289b": _INDEPENDENT,
+    "03_make_random_shift/constant-plus-1/1446b6ab": _PAD_UNREAD,
+    "03_make_random_shift/constant-plus-1/d1a15935": _PAD_UNREAD,
+    "03_make_train_pipeline/statements-swapped/8b6cb6ef": _INDEPENDENT,
+    "03_make_train_pipeline/statements-swapped/95dde496": ("augment before or after the shuffle: the text allows "
+                                                           "either (after the cache, before the batch)"),
     "01_build_subclassed/constant-plus-1/7540e330": _BATCH,
     "01_build_subclassed/constant-minus-1/ed7f0467": _BATCH,
-    "03_normalize_images/call-removed/bff64312": "float32 array / Python float stays float32 (NEP 50)",
     "04_best_epoch/call-removed/8f7f59fd": "np.argmin / np.argmax read a list as an array",
     "04_best_epoch/call-removed/5624f2be": "the text allows the NumPy integer that np.argmin gives: the same number",
     "04_generalization_gap/call-removed/c0feb5a8": _LIST_MINUS_ARRAY,

@@ -150,47 +150,79 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
     return history
 ''',
     },
-    "03_normalize_images": {
-        "astype then divide in place on the copy": '''
-def normalize_images(x):
-    out = np.array(x).astype("float32")
-    out /= 16.0
-    return out
+    "03_make_random_shift": {
+        "a generator kept in a closure, the corner drawn as two ints": '''
+def make_random_shift(seed):
+    g = tf.random.Generator.from_seed(seed)
+
+    def shift(image, label):
+        img = tf.reshape(image, [8, 8])
+        img = tf.pad(img, paddings=[[1, 1], [1, 1]], constant_values=0.0)
+        dy = g.uniform(shape=[], minval=0, maxval=3, dtype=tf.int32)
+        dx = g.uniform(shape=[], minval=0, maxval=3, dtype=tf.int32)
+        img = img[dy:dy + 8, dx:dx + 8]
+        return tf.reshape(img, [64]), label
+    return shift
 ''',
-        "TensorFlow ops, back to NumPy": '''
-def normalize_images(x):
-    return (tf.cast(x, tf.float32) / 16.0).numpy()
+        "tf.roll, then zeros where the pixels wrapped round": '''
+def make_random_shift(seed):
+    rng = tf.random.Generator.from_seed(seed)
+    rows = tf.range(8)[:, None]
+    cols = tf.range(8)[None, :]
+
+    def shift(image, label):
+        dy, dx = tf.unstack(rng.uniform((2,), -1, 2, dtype=tf.int32))
+        rolled = tf.roll(tf.reshape(image, (8, 8)), shift=[dy, dx], axis=[0, 1])
+        keep = (rows - dy >= 0) & (rows - dy < 8) & (cols - dx >= 0) & (cols - dx < 8)
+        return tf.reshape(tf.where(keep, rolled, tf.zeros_like(rolled)), (64,)), label
+    return shift
 ''',
     },
     "03_make_train_pipeline": {
         "one chained expression, reshuffle left at its default": '''
-def make_train_pipeline(x, y, batch_size, shuffle_buffer, seed):
-    return (tf.data.Dataset.from_tensor_slices((x, y))
-            .shuffle(buffer_size=shuffle_buffer, seed=seed)
-            .batch(batch_size, drop_remainder=False)
-            .prefetch(buffer_size=tf.data.AUTOTUNE))
+def make_train_pipeline(x, y, batch_size, shuffle_buffer, seed, augment=None):
+    ds = (tf.data.Dataset.from_tensor_slices((x, y))
+          .map(lambda img, lab: (tf.cast(img, tf.float32) / 16, lab), num_parallel_calls=tf.data.AUTOTUNE)
+          .cache()
+          .shuffle(buffer_size=shuffle_buffer, seed=seed))
+    if augment is not None:
+        ds = ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.batch(batch_size, drop_remainder=False).prefetch(buffer_size=tf.data.AUTOTUNE)
 ''',
-        "tf.data.experimental.AUTOTUNE and a helper": '''
+        "tf.data.experimental.AUTOTUNE, a helper, and an identity map when there is no augment": '''
 AUTOTUNE = tf.data.experimental.AUTOTUNE
 
 
-def _finish(ds, batch_size):
-    return ds.batch(batch_size).prefetch(AUTOTUNE)
+def _scale(image, label):
+    image = tf.cast(image, dtype="float32")
+    return image / tf.constant(16.0), label
 
 
-def make_train_pipeline(x, y, batch_size, shuffle_buffer, seed):
-    ds = tf.data.Dataset.from_tensor_slices((x, y))
+def make_train_pipeline(x, y, batch_size, shuffle_buffer, seed, augment=None):
+    if augment is None:
+        augment = lambda image, label: (image, label)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).map(_scale, AUTOTUNE).cache()
     ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    return _finish(ds, batch_size)
+    ds = ds.map(augment, num_parallel_calls=AUTOTUNE)
+    return ds.batch(batch_size).prefetch(AUTOTUNE)
 ''',
     },
     "03_make_eval_pipeline": {
         "keyword arguments": '''
 def make_eval_pipeline(x, y, batch_size):
     ds = tf.data.Dataset.from_tensor_slices(tensors=(x, y))
+    ds = ds.map(map_func=lambda a, b: (tf.cast(a, tf.float32) / 16.0, b), num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.batch(batch_size=batch_size, drop_remainder=False)
     ds = ds.prefetch(buffer_size=tf.data.AUTOTUNE)
     return ds
+''',
+        "normalise whole batches, then cache": '''
+def make_eval_pipeline(x, y, batch_size):
+    def to_unit(images, labels):
+        return tf.math.divide(tf.cast(images, tf.float32), 16.0), labels
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+    return ds.map(to_unit, num_parallel_calls=tf.data.AUTOTUNE).cache().prefetch(tf.data.AUTOTUNE)
 ''',
     },
     "04_fit_on_datasets": {

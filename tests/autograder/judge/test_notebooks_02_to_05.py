@@ -47,7 +47,7 @@ def _other_seeds(source: str) -> str:
 
 @pytest.mark.parametrize("assignment, grade_id", [
     ("02-fit-syntax", "02_updates_per_epoch_test"),
-    ("03-data-pipelines", "03_normalize_images_test"),
+    ("03-data-pipelines", "03_make_random_shift_test"),
     ("04-fit-and-history", "04_best_epoch_test"),
     ("05-evaluate", "05_per_class_accuracy_test"),
 ])
@@ -63,10 +63,23 @@ def test_observations_made_for_other_hidden_inputs_fail(assignment, grade_id):
     assert answer["judged"] is True and answer["passed"] is False, answer
 
 
+def _replayed_marks(epochs: list[dict]) -> list[dict]:
+    """Notebook 03's two training epochs with each sample's augmentation mark of epoch 1 again in epoch 2."""
+    import numpy as np
+
+    first, second = epochs
+    mark_of = dict(zip(np.rint(first["first"] * 16).astype(int).tolist(), first["last"].tolist()))
+    replayed = np.array([mark_of[i] for i in np.rint(second["first"] * 16).astype(int).tolist()], np.float32)
+    return [first, {**second, "last": replayed}]
+
+
 @pytest.mark.parametrize("assignment, grade_id, index, change", [
     ("02-fit-syntax", "02_total_updates_test", -1, lambda o: {"got": [int(v) + 1 for v in o["got"]]}),
     ("03-data-pipelines", "03_make_eval_pipeline_test", -1,
      lambda o: {**o, "epochs": [{**e, "sizes": e["sizes"][::-1]} for e in o["epochs"]]}),
+    ("03-data-pipelines", "03_make_train_pipeline_test", 1, lambda o: {**o, "epochs": _replayed_marks(o["epochs"])}),
+    ("03-data-pipelines", "03_make_train_pipeline_test", 1, lambda o: {**o, "stages": [
+        "TensorSlice", "ParallelMap", "Cache", "Shuffle", "ParallelMap", "Batch", "Prefetch"][::-1]}),
     ("04-fit-and-history", "04_generalization_gap_test", -1, lambda o: {"got": [[0.0] * 4 for _ in o["got"]]}),
     ("05-evaluate", "05_per_class_accuracy_test", 0, lambda o: {"got": [[1.0, 1.0] for _ in o["got"]]}),
 ])
