@@ -1,4 +1,4 @@
-"""Checks for notebook 05: ``evaluate`` as a dict, accuracy from ``predict``, accuracy per class.
+"""Checks for notebook 05: ``evaluate`` against a baseline, accuracy from ``predict``, accuracy per class.
 
 Each check observes in the kernel and judges from the observation
 (``helpers.checks.observed``). The model checks give the student's function a
@@ -6,11 +6,12 @@ model that the check builds from its arguments (``test_model``): weights
 computed from a seed in NumPy, so that the judge can rebuild the very same
 model and compute the expected values itself, on its own untouched copy.
 Nothing the student's function does to the model it was given (training it,
-compiling it again) changes what is expected. ``per_class_accuracy`` is pure:
+compiling it again) changes what is expected. ``evaluate_against_baseline`` also gets
+training labels and a test pipeline drawn from the seed. ``per_class_accuracy`` is pure:
 with ``seed`` it is compared with the reference on many generated label arrays,
 absent classes included.
 
-Used by notebook 05's test cells, e.g. ``checks.nb05.evaluate_on_test(evaluate_on_test)``.
+Used by notebook 05's test cells, e.g. ``checks.nb05.accuracy_by_hand(accuracy_by_hand)``.
 """
 from __future__ import annotations
 
@@ -123,24 +124,73 @@ def _on_test_model(answer: Callable, model: str, split: str, n: int | None, seed
     return {"returned": plain(returned)}
 
 
-def evaluate_on_test(
-    answer: Callable, model: str = "trained", split: str = "test", n: int | None = None, seed: int = 0,
-) -> dict[str, Any]:
-    """Check that ``evaluate_on_test`` returns ``{'loss', 'accuracy'}`` as numbers, measured on the data given.
+def _baseline_data(n: int, absent: bool, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x_test, y_test, y_train)`` drawn from ``seed``: training labels with one clear majority class, and ``n``
+    test digits of which about 40 % belong to another class; the training majority is rare in them (under 1/15),
+    or absent."""
+    from helpers.data import load_digits
 
-    The model is ``test_model(model, seed)``; the judge evaluates its own copy.
+    rng = np.random.default_rng(seed)
+    train_major, test_major = (int(c) for c in rng.permutation(10)[:2])
+    counts = rng.integers(5, 30, 10)
+    counts[train_major] = counts.max() + int(rng.integers(1, 10))
+    y_train = rng.permutation(np.repeat(np.arange(10), counts)).astype(np.int64)
+    data = load_digits()
+    major, rare = np.flatnonzero(data.y_test == test_major), np.flatnonzero(data.y_test == train_major)
+    others = np.flatnonzero((data.y_test != test_major) & (data.y_test != train_major))
+    k = min(round(0.4 * n), len(major))
+    j = 0 if absent else int(rng.integers(1, max(2, n // 15)))  # under 1/15 of the samples: never a 10 % guess
+    rows = rng.permutation(np.concatenate([rng.choice(major, k, replace=False), rng.choice(rare, j, replace=False),
+                                           rng.choice(others, n - k - j, replace=False)]))
+    return data.x_test[rows], data.y_test[rows], y_train
+
+
+def _test_pipeline(x: np.ndarray, y: np.ndarray, batch_size: int) -> Any:
+    from helpers import tf
+
+    return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def evaluate_against_baseline(
+    answer: Callable, model: str = "trained", n: int = 60, batch_size: int = 32, absent: bool = False,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Check ``evaluate_against_baseline``: the model's loss and accuracy on the pipeline, and the majority baseline.
+
+    The model is ``test_model(model, seed)``, the data ``_baseline_data(n, absent, seed)``: the judge rebuilds both
+    and evaluates its own copy.
 
     Args:
-        answer: The student's ``evaluate_on_test(model, x_test, y_test)``.
+        answer: The student's ``evaluate_against_baseline(model, test_ds, y_train)``.
         model: Which ``test_model``. Defaults to ``"trained"``.
-        split: ``"train"``, ``"val"`` or ``"test"``. Defaults to ``"test"``.
-        n: How many samples of ``split``, drawn with ``seed``; ``None`` for all, in order. Defaults to ``None``.
-        seed: Seed of the model's weights and of the samples drawn. Defaults to 0.
+        n: How many test digits. Defaults to 60.
+        batch_size: The test pipeline's batch size. Defaults to 32.
+        absent: Whether the training labels' majority class is absent from the test digits. Defaults to ``False``.
+        seed: Seed of the model's weights and of the labels and samples drawn. Defaults to 0.
 
     Raises:
         CheckFailed: with what was expected, what came back and a hint.
     """
-    return _on_test_model(answer, model, split, n, seed)
+    state = random.getstate()
+    x, y, y_train = _baseline_data(n, absent, seed)
+    returned = answer(test_model(model, seed), _test_pipeline(x.copy(), y.copy(), batch_size), y_train.copy())
+    random.setstate(state)
+    return {"returned": plain(returned)}
+
+
+def _baseline_hint(got: float, y_test: np.ndarray, y_train: np.ndarray) -> str:
+    train_major = int(np.argmax(np.bincount(y_train)))
+    near = lambda value: abs(got - value) <= 1e-6  # noqa: E731 - a one-line test, used four times
+    if near(np.bincount(y_test).max() / len(y_test)):
+        return ("Take the majority class from the training labels y_train, not from the test labels: the baseline "
+                "is decided before the test set is looked at.")
+    if near(np.mean(y_train == train_major)):
+        return ("Measure the baseline on the test labels: the share of test samples whose label is the training "
+                "set's most frequent class.")
+    if near(1 / 10) or near(1 / len(np.unique(y_train))):
+        return "Not a uniform guess: the baseline always predicts the most frequent class of y_train."
+    return ("baseline_accuracy = the share of the test labels (collected from test_ds) equal to the most frequent "
+            "class of y_train, e.g. np.argmax(np.bincount(y_train)).")
 
 
 def _number(value: Any) -> float | None:
@@ -148,27 +198,33 @@ def _number(value: Any) -> float | None:
     return None if got is None or got.ndim != 0 else float(got)
 
 
-@observed_check(evaluate_on_test)
-def evaluate_on_test(observed, model="trained", split="test", n=None, seed=0) -> None:
-    name = _call_name("evaluate_on_test", model, split, n)
+@observed_check(evaluate_against_baseline)
+def evaluate_against_baseline(observed, model="trained", n=60, batch_size=32, absent=False, seed=0) -> None:
+    article = "n" if model == "untrained" else ""
+    name = (f"evaluate_against_baseline(<a{article} {model} digits model>, <{n} test digits in batches of "
+            f"{batch_size}>, <training labels>)")
     result = observed["returned"]
     check(isinstance(result, dict) and "__object__" not in result, f"{name} should return a dict.", "a dict",
-          kind(result), "Return {'loss': ..., 'accuracy': ...}, or use evaluate(..., return_dict=True).")
-    check_equal(sorted(result), ["accuracy", "loss"], f"{name}: the dict's keys.",
-                "Use exactly the keys 'loss' and 'accuracy'.")
-    for key in ("loss", "accuracy"):
+          kind(result), "Return {'loss': ..., 'accuracy': ..., 'baseline_accuracy': ...}.")
+    check_equal(sorted(result), ["accuracy", "baseline_accuracy", "loss"], f"{name}: the dict's keys.",
+                "Use exactly the keys 'loss', 'accuracy' and 'baseline_accuracy'.")
+    for key in ("loss", "accuracy", "baseline_accuracy"):
         check(_number(result[key]) is not None, f"{name}: {key!r} should be a single number.", "a float",
               show(result[key]), "Convert with float(...).")
-    x, y = _data(split, n, seed)
-    expected = reference.evaluate_on_test(test_model(model, seed), x, y)
+    x, y, y_train = _baseline_data(n, absent, seed)
+    expected = reference.evaluate_against_baseline(test_model(model, seed), _test_pipeline(x, y, batch_size), y_train)
     check_close(_number(result["accuracy"]), expected["accuracy"],
-                f"{name}: 'accuracy' should be the accuracy of the model as given, on the set you were given.",
-                "Evaluate the model as it is (no fit, no compile) on x_test and y_test, as a fraction from 0 to 1.",
+                f"{name}: 'accuracy' should be the accuracy of the model as given, on test_ds.",
+                "Evaluate the model as it is (no fit, no compile) on the whole of test_ds, as a fraction from 0 to 1.",
                 rtol=0, atol=1e-6)
     check_close(_number(result["loss"]), expected["loss"],
-                f"{name}: 'loss' should be the loss of the model as given, on the set you were given.",
-                "Evaluate the model as it is compiled (do not compile it again) on x_test and y_test; evaluate "
-                "returns the loss first.", rtol=1e-4, atol=1e-6)
+                f"{name}: 'loss' should be the loss of the model as given, on test_ds.",
+                "Evaluate the model as it is compiled (do not compile it again) on test_ds; with return_dict=True "
+                "the loss is under 'loss'.", rtol=1e-4, atol=1e-6)
+    got = _number(result["baseline_accuracy"])
+    check_close(got, expected["baseline_accuracy"],
+                f"{name}: 'baseline_accuracy' should be the accuracy of always predicting y_train's most frequent "
+                "class, on the test labels.", _baseline_hint(got, y, y_train), rtol=0, atol=1e-6)
 
 
 def accuracy_by_hand(
@@ -176,7 +232,8 @@ def accuracy_by_hand(
 ) -> dict[str, Any]:
     """Check that ``accuracy_by_hand`` returns one number that agrees with ``evaluate``'s accuracy.
 
-    Arguments as ``evaluate_on_test``; ``n=10`` makes the outputs square, so
+    The model is ``test_model(model, seed)``, on ``n`` samples of ``split``
+    drawn with ``seed`` (``None``: all, in order); ``n=10`` makes the outputs square, so
     that an argmax over the wrong axis gives an answer of the right shape.
 
     Raises:

@@ -1,4 +1,4 @@
-"""Reference answers for notebook 05: measuring a trained classifier with ``evaluate()`` and by hand.
+"""Reference answers for notebook 05: measuring a classifier with ``evaluate()``, against a baseline and by hand.
 
 Reference answer for notebook 05's exercises; used by ``helpers.checks.nb05``.
 """
@@ -12,24 +12,34 @@ if TYPE_CHECKING:  # pragma: no cover - only for type checkers
     import tensorflow as tf
 
 
-def evaluate_on_test(model: "tf.keras.Model", x_test: np.ndarray, y_test: np.ndarray) -> dict[str, float]:
-    """The loss and accuracy of ``model`` on a held-out set, as a dict.
+def evaluate_against_baseline(
+    model: "tf.keras.Model", test_ds: "tf.data.Dataset", y_train: np.ndarray
+) -> dict[str, float]:
+    """The model's loss and accuracy on a test pipeline, next to the accuracy of guessing the majority class.
+
+    The baseline always predicts the most frequent class of the *training*
+    labels: the best guess one can make without looking at any input, and
+    decided before the test set is looked at. Its accuracy is measured on
+    the test labels, like the model's.
 
     Args:
         model: A model compiled with ``metrics=["accuracy"]``.
-        x_test: Inputs of the held-out set.
-        y_test: Their integer labels.
+        test_ds: A finite batched dataset of ``(x, y)`` pairs with integer labels.
+        y_train: The integer training labels.
 
     Returns:
-        ``{"loss": float, "accuracy": float}``, computed by ``model.evaluate``.
+        ``{"loss": float, "accuracy": float, "baseline_accuracy": float}``.
 
     Reference answer for notebook 05's exercise 1; used by ``helpers.checks.nb05``.
     """
-    results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    results = model.evaluate(test_ds, verbose=0, return_dict=True)
     if "accuracy" not in results:
         raise KeyError(f"the model reports {sorted(results)}, no 'accuracy'. "
                        "Compile it with metrics=['accuracy'].")
-    return {"loss": float(results["loss"]), "accuracy": float(results["accuracy"])}
+    y_test = np.concatenate([np.asarray(y).reshape(-1) for _, y in test_ds])
+    majority = int(np.argmax(np.bincount(np.asarray(y_train).reshape(-1))))
+    return {"loss": float(results["loss"]), "accuracy": float(results["accuracy"]),
+            "baseline_accuracy": float(np.mean(y_test == majority))}
 
 
 def accuracy_by_hand(model: "tf.keras.Model", x: np.ndarray, y: np.ndarray) -> float:

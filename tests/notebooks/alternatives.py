@@ -225,11 +225,24 @@ def make_eval_pipeline(x, y, batch_size):
     return ds.map(to_unit, num_parallel_calls=tf.data.AUTOTUNE).cache().prefetch(tf.data.AUTOTUNE)
 ''',
     },
-    "04_fit_on_datasets": {
-        "the History's dict copied into a new dict": '''
-def fit_on_datasets(model, train_ds, val_ds, epochs):
-    h = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=0)
+    "04_fit_repeated": {
+        "math.ceil on the division, the History's dict copied": '''
+def fit_repeated(model, train_ds, val_ds, n_train, batch_size, epochs):
+    steps_per_epoch = int(math.ceil(n_train / batch_size))
+    h = model.fit(train_ds, validation_data=val_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
     return dict(h.history)
+''',
+        "integer rounding up by hand": '''
+def fit_repeated(model, train_ds, val_ds, n_train, batch_size, epochs):
+    batches_per_pass = (n_train + batch_size - 1) // batch_size
+    return model.fit(train_ds, epochs=epochs, steps_per_epoch=batches_per_pass,
+                     validation_data=val_ds, verbose=0).history
+''',
+        "np.ceil, converted to int": '''
+def fit_repeated(model, train_ds, val_ds, n_train, batch_size, epochs):
+    steps = int(np.ceil(n_train / batch_size))
+    history = model.fit(train_ds, epochs=epochs, steps_per_epoch=steps, validation_data=val_ds, verbose=0)
+    return history.history
 ''',
     },
     "04_best_epoch": {
@@ -255,29 +268,70 @@ def best_epoch(history, monitor, mode):
     return int(i.numpy()) + 1
 ''',
     },
-    "04_generalization_gap": {
-        "a list comprehension over zip": '''
-def generalization_gap(history):
-    return [a - v for a, v in zip(history["accuracy"], history["val_accuracy"])]
+    "04_overfitting_epoch": {
+        "a plain loop with an early return": '''
+def overfitting_epoch(history, metric, mode, threshold):
+    train = history[metric]
+    val = history["val_" + metric]
+    for i in range(len(train)):
+        if mode == "max":
+            gap = train[i] - val[i]
+        else:
+            gap = val[i] - train[i]
+        if gap > threshold:
+            return i + 1
+    return None
 ''',
-        "float32 TensorFlow subtraction": '''
-def generalization_gap(history):
-    acc = tf.constant(history["accuracy"], tf.float32)
-    val = tf.constant(history["val_accuracy"], tf.float32)
-    return (acc - val).numpy()
+        "np.where on the comparison": '''
+def overfitting_epoch(history, metric, mode, threshold):
+    diff = np.array(history[metric]) - np.array(history["val_" + metric])
+    if mode == "min":
+        diff = -diff
+    idx = np.where(diff > threshold)[0]
+    return None if idx.size == 0 else int(idx[0] + 1)
+''',
+        "float32 TensorFlow tensors and tf.where": '''
+def overfitting_epoch(history, metric, mode, threshold):
+    train = tf.constant(history[metric], tf.float32)
+    val = tf.constant(history["val_" + metric], tf.float32)
+    gap = train - val if mode == "max" else val - train
+    above = tf.where(gap > threshold)
+    if tf.size(above) == 0:
+        return None
+    return int(above[0, 0]) + 1
 ''',
     },
-    "05_evaluate_on_test": {
-        "return_dict=True": '''
-def evaluate_on_test(model, x_test, y_test):
-    results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-    return {"loss": float(results["loss"]), "accuracy": float(results["accuracy"])}
+    "05_evaluate_against_baseline": {
+        "np.unique counts and a running sum over the batches": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    results = model.evaluate(test_ds, verbose=0, return_dict=True)
+    classes, counts = np.unique(y_train, return_counts=True)
+    majority = classes[np.argmax(counts)]
+    hits = total = 0
+    for _, labels in test_ds:
+        labels = labels.numpy()
+        hits += int(np.sum(labels == majority))
+        total += len(labels)
+    return {"loss": float(results["loss"]), "accuracy": float(results["accuracy"]), "baseline_accuracy": hits / total}
 ''',
-        "zip with metrics_names": '''
-def evaluate_on_test(model, x_test, y_test):
-    values = model.evaluate(x=x_test, y=y_test, verbose=0)
-    named = dict(zip(model.metrics_names, values))
-    return {"loss": float(values[0]), "accuracy": float(values[1])}
+        "zip with metrics_names, statistics.mode, labels unbatched": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    import statistics
+
+    values = model.evaluate(test_ds, verbose=0)
+    named = dict(zip(["loss", "accuracy"], values))
+    majority = statistics.mode(list(y_train))
+    y_test = np.array([int(y) for _, y in test_ds.unbatch()])
+    named["baseline_accuracy"] = float((y_test == majority).mean())
+    return named
+''',
+        "a float32 mean of a comparison in TensorFlow": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    majority = int(np.bincount(y_train).argmax())
+    y_test = np.concatenate([y.numpy() for _, y in test_ds])
+    baseline = tf.reduce_mean(tf.cast(tf.equal(y_test, majority), tf.float32))
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"], "baseline_accuracy": float(baseline)}
 ''',
     },
     "05_accuracy_by_hand": {

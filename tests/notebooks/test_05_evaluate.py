@@ -9,44 +9,81 @@ from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, param
 )
 
 ASSIGNMENT = "05-evaluate"
-EVALUATE = "05_evaluate_on_test"
+EVALUATE = "05_evaluate_against_baseline"
 BY_HAND = "05_accuracy_by_hand"
 PER_CLASS = "05_per_class_accuracy"
 
 WRONG = {
     EVALUATE: {
-        "evaluates on the training data": '''
-def evaluate_on_test(model, x_test, y_test):
-    loss, accuracy = model.evaluate(data.x_train, data.y_train, verbose=0)
-    return {"loss": loss, "accuracy": accuracy}
+        "the majority class taken from the test labels": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    majority = np.argmax(np.bincount(y_test))
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"], "baseline_accuracy": np.mean(y_test == majority)}
 ''',
-        "returns evaluate's list, not a dict": '''
-def evaluate_on_test(model, x_test, y_test):
-    return model.evaluate(x_test, y_test, verbose=0)
+        "the majority class's share of the training labels": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"],
+            "baseline_accuracy": np.bincount(y_train).max() / len(y_train)}
+''',
+        "a uniform guess over ten classes": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"], "baseline_accuracy": 1 / 10}
+''',
+        "the least frequent class (argmin)": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"],
+            "baseline_accuracy": np.mean(y_test == np.argmin(np.bincount(y_train)))}
+''',
+        "the labels of the first batch only": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    x, y_test = next(iter(test_ds))
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"],
+            "baseline_accuracy": float(np.mean(y_test.numpy() == np.argmax(np.bincount(y_train))))}
 ''',
         "evaluates the notebook's trained_model, not the model passed in": '''
-def evaluate_on_test(model, x_test, y_test):
-    return trained_model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = trained_model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": scores["loss"], "accuracy": scores["accuracy"],
+            "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
+''',
+        "evaluates on the training data": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    loss, accuracy = model.evaluate(data.x_train, data.y_train, verbose=0)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": loss, "accuracy": accuracy, "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
 ''',
         "loss and accuracy swapped": '''
-def evaluate_on_test(model, x_test, y_test):
-    accuracy, loss = model.evaluate(x_test, y_test, verbose=0)
-    return {"loss": loss, "accuracy": accuracy}
-''',
-        "accuracy as a percentage": '''
-def evaluate_on_test(model, x_test, y_test):
-    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    return {"loss": loss, "accuracy": 100 * accuracy}
-''',
-        "key named 'acc'": '''
-def evaluate_on_test(model, x_test, y_test):
-    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    return {"loss": loss, "acc": accuracy}
+def evaluate_against_baseline(model, test_ds, y_train):
+    accuracy, loss = model.evaluate(test_ds, verbose=0)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": loss, "accuracy": accuracy, "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
 ''',
         "only the first batch (test_on_batch)": '''
-def evaluate_on_test(model, x_test, y_test):
-    loss, accuracy = model.test_on_batch(x_test[:32], y_test[:32])
-    return {"loss": float(loss), "accuracy": float(accuracy)}
+def evaluate_against_baseline(model, test_ds, y_train):
+    x, y = next(iter(test_ds))
+    loss, accuracy = model.test_on_batch(x, y)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": float(loss), "accuracy": float(accuracy),
+            "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
+''',
+        "accuracies as percentages": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {"loss": scores["loss"], "accuracy": 100 * scores["accuracy"],
+            "baseline_accuracy": 100 * np.mean(y_test == np.argmax(np.bincount(y_train)))}
+''',
+        "returns evaluate's dict, no baseline": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    return model.evaluate(test_ds, verbose=0, return_dict=True)
 ''',
     },
     BY_HAND: {
@@ -112,9 +149,17 @@ def per_class_accuracy(y_true, y_pred, num_classes):
 
 RIGHT = {
     EVALUATE: {
-        "return_dict=True and keyword arguments": '''
-def evaluate_on_test(model, x_test, y_test):
-    return model.evaluate(x=x_test, y=y_test, batch_size=64, verbose=0, return_dict=True)
+        "evaluate's list unpacked, labels gathered batch by batch, Counter.most_common": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    from collections import Counter
+
+    loss, accuracy = model.evaluate(test_ds, verbose=0)
+    labels = []
+    for _, batch_labels in test_ds:
+        labels.extend(batch_labels.numpy().tolist())
+    majority = Counter(y_train.tolist()).most_common(1)[0][0]
+    hits = sum(1 for label in labels if label == majority)
+    return {"loss": float(loss), "accuracy": float(accuracy), "baseline_accuracy": hits / len(labels)}
 ''',
     },
     BY_HAND: {
@@ -146,14 +191,18 @@ def per_class_accuracy(y_true, y_pred, num_classes):
 # Issue 17: the model used as given (not trained, not compiled again), nan not None, float32 idioms.
 WRONG[EVALUATE].update({
     "trains one more epoch before evaluating": '''
-def evaluate_on_test(model, x_test, y_test):
-    model.fit(x_test, y_test, epochs=1, verbose=0)
-    return model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+def evaluate_against_baseline(model, test_ds, y_train):
+    model.fit(test_ds, epochs=1, verbose=0)
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {**scores, "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
 ''',
     "compiles the model again before evaluating": '''
-def evaluate_on_test(model, x_test, y_test):
+def evaluate_against_baseline(model, test_ds, y_train):
     model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    scores = model.evaluate(test_ds, verbose=0, return_dict=True)
+    y_test = np.concatenate([y for x, y in test_ds])
+    return {**scores, "baseline_accuracy": np.mean(y_test == np.argmax(np.bincount(y_train)))}
 ''',
 })
 WRONG[PER_CLASS].update({
@@ -163,11 +212,14 @@ def per_class_accuracy(y_true, y_pred, num_classes):
 ''',
 })
 RIGHT[EVALUATE].update({
-    "evaluate's list unpacked into numbers, builtin names as variables": '''
-def evaluate_on_test(model, x_test, y_test):
-    input = model.evaluate(x_test, y_test, verbose=0)
-    vars = dict(zip(["loss", "accuracy"], input))
-    return {key: float(value) for key, value in vars.items()}
+    "keyword arguments, tf.unique_with_counts, builtin names as variables": '''
+def evaluate_against_baseline(model, test_ds, y_train):
+    input = model.evaluate(x=test_ds, verbose=0, return_dict=True)
+    values, _, counts = tf.unique_with_counts(tf.constant(y_train))
+    vars = values[tf.argmax(counts)]
+    y_test = tf.concat([y for _, y in test_ds], axis=0)
+    hits = tf.cast(tf.equal(tf.cast(y_test, vars.dtype), vars), tf.float32)
+    return {"loss": input["loss"], "accuracy": input["accuracy"], "baseline_accuracy": float(tf.reduce_mean(hits))}
 ''',
 })
 RIGHT[BY_HAND].update({

@@ -49,7 +49,9 @@ def _other_seeds(source: str) -> str:
     ("02-fit-syntax", "02_updates_per_epoch_test"),
     ("03-data-pipelines", "03_make_random_shift_test"),
     ("04-fit-and-history", "04_best_epoch_test"),
+    ("04-fit-and-history", "04_overfitting_epoch_test"),
     ("05-evaluate", "05_per_class_accuracy_test"),
+    ("05-evaluate", "05_evaluate_against_baseline_test"),
 ])
 def test_observations_made_for_other_hidden_inputs_fail(assignment, grade_id):
     """Do the reference's observations pass, and do well-formed ones made for other hidden seeds fail?"""
@@ -80,7 +82,9 @@ def _replayed_marks(epochs: list[dict]) -> list[dict]:
     ("03-data-pipelines", "03_make_train_pipeline_test", 1, lambda o: {**o, "epochs": _replayed_marks(o["epochs"])}),
     ("03-data-pipelines", "03_make_train_pipeline_test", 1, lambda o: {**o, "stages": [
         "TensorSlice", "ParallelMap", "Cache", "Shuffle", "ParallelMap", "Batch", "Prefetch"][::-1]}),
-    ("04-fit-and-history", "04_generalization_gap_test", -1, lambda o: {"got": [[0.0] * 4 for _ in o["got"]]}),
+    ("04-fit-and-history", "04_overfitting_epoch_test", -1, lambda o: {"got": [None for _ in o["got"]]}),
+    ("05-evaluate", "05_evaluate_against_baseline_test", 0,
+     lambda o: {"returned": {**o["returned"], "baseline_accuracy": 0.1}}),
     ("05-evaluate", "05_per_class_accuracy_test", 0, lambda o: {"got": [[1.0, 1.0] for _ in o["got"]]}),
 ])
 def test_made_up_values_fail(assignment, grade_id, index, change):

@@ -41,56 +41,100 @@ def test_best_epoch_answer_cannot_change_the_expected_value():
         nb04.best_epoch(clears)
 
 
-def test_generalization_gap_reversed_sign_is_rejected():
-    """Is validation minus training rejected, with the order hint?"""
-    nb04.generalization_gap(reference.generalization_gap)
-    nb04.generalization_gap(reference.generalization_gap, seed=2**31 - 1)
-    with pytest.raises(CheckFailed, match="in that order"):
-        nb04.generalization_gap(lambda h: -reference.generalization_gap(h))
+@pytest.mark.parametrize("seed", [None, 0, 2**31 - 1])
+def test_overfitting_epoch_accepts_the_reference_on_visible_and_generated_cases(seed):
+    """Do the visible cases and the generated ones (any seed) pass the reference answer?"""
+    nb04.overfitting_epoch(reference.overfitting_epoch, seed=seed)
 
 
-def test_generalization_gap_needs_one_value_per_epoch_and_nan_not_none():
-    """Is the last epoch's gap alone rejected, and is None for a nan accuracy rejected where np.nan passes?"""
-    with pytest.raises(CheckFailed, match="one gap per epoch"):
-        nb04.generalization_gap(lambda h: float(reference.generalization_gap(h)[-1]))
-
-    def none_for_nan(history):
-        return [None if np.isnan(a - v) else a - v for a, v in zip(history["accuracy"], history["val_accuracy"])]
-
-    nb04.generalization_gap(none_for_nan)
-    with pytest.raises(CheckFailed, match="not None"):
-        nb04.generalization_gap(none_for_nan, seed=5)
+def _first_above(gaps, threshold, strict=True):
+    above = np.flatnonzero(gaps > threshold if strict else gaps >= threshold)
+    return int(above[0]) + 1 if len(above) else None
 
 
-def test_fit_on_datasets_accepts_the_reference_and_rejects_validating_on_train():
-    """Does the reference pass, and does validating on the training set fail on the val_loss values?"""
-    nb04.fit_on_datasets(reference.fit_on_datasets, n_train=64, batch_size=32, epochs=2)
+def test_overfitting_epoch_reversed_mode_gets_the_direction_hint():
+    """Is a gap taken the wrong way round for a loss rejected, with the visible case's direction hint?"""
+    def like_accuracy(history, metric, mode, threshold):
+        return _first_above(np.asarray(history[metric]) - np.asarray(history["val_" + metric]), threshold)
 
-    def on_train(model, train_ds, val_ds, epochs):
-        return model.fit(train_ds, epochs=epochs, validation_data=train_ds, verbose=0).history
-
-    with pytest.raises(CheckFailed, match="'val_loss' of each epoch"):
-        nb04.fit_on_datasets(on_train, n_train=64, batch_size=32, epochs=2)
+    with pytest.raises(CheckFailed, match="validation minus training"):
+        nb04.overfitting_epoch(like_accuracy)
 
 
-def test_fit_on_datasets_rejects_a_recompiled_model_and_extra_training():
-    """Is compiling the model again rejected, and so is training it once more after the recorded run?"""
-    def recompiles(model, train_ds, val_ds, epochs):
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+def test_overfitting_epoch_equal_gap_is_rejected_only_by_generated_runs():
+    """Does >= (which the visible cases cannot tell apart) fail on the generated runs with the 'strictly' hint?"""
+    def at_least(history, metric, mode, threshold):
+        return _first_above(reference.generalization_gap(history, metric, mode), threshold, strict=False)
+
+    nb04.overfitting_epoch(at_least)
+    with pytest.raises(CheckFailed, match="strictly larger"):
+        nb04.overfitting_epoch(at_least, seed=3)
+
+
+def test_overfitting_epoch_generated_runs_hold_the_rules_boundaries():
+    """Does every seed's set hold both modes, one epoch, a None answer, a threshold met exactly, and a nan?"""
+    for seed in (0, 1, 2**31 - 1):
+        runs = nb04._generated_runs(seed)
+        assert {mode for _, _, mode, _ in runs} == {"min", "max"}
+        assert any(len(h[m]) == 1 for h, m, _, _ in runs)
+        assert any(reference.overfitting_epoch(h, m, mode, t) is None for h, m, mode, t in runs)
+        assert any(np.any(reference.generalization_gap(h, m, mode) == t) for h, m, mode, t in runs)
+        assert any(np.isnan(np.concatenate([h[m], h["val_" + m]])).any() for h, m, _, _ in runs)
+
+
+def test_fit_repeated_accepts_the_reference_and_rejects_rounding_down():
+    """Does the reference pass, and does n_train // batch_size (the last smaller batch left out) fail with the hint?"""
+    nb04.fit_repeated(reference.fit_repeated, n_train=70, batch_size=32, epochs=2)
+
+    def floor(model, train_ds, val_ds, n_train, batch_size, epochs):
+        return model.fit(train_ds, epochs=epochs, steps_per_epoch=n_train // batch_size, validation_data=val_ds,
+                         verbose=0).history
+
+    with pytest.raises(CheckFailed, match="Round up"):
+        nb04.fit_repeated(floor, n_train=70, batch_size=32, epochs=2)
+
+
+def test_fit_repeated_rejects_a_missing_steps_per_epoch_and_validating_on_train():
+    """Does leaving out steps_per_epoch fail on the updates, and validating on the training set on val_loss?"""
+    def no_steps(model, train_ds, val_ds, n_train, batch_size, epochs):
         return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0).history
 
-    def trains_twice(model, train_ds, val_ds, epochs):
-        history = model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0).history
+    def on_train(model, train_ds, val_ds, n_train, batch_size, epochs):
+        steps = -(-n_train // batch_size)
+        return model.fit(train_ds, epochs=epochs, steps_per_epoch=steps, validation_data=train_ds.take(steps),
+                         verbose=0).history
+
+    with pytest.raises(CheckFailed, match="steps_per_epoch"):
+        nb04.fit_repeated(no_steps, n_train=64, batch_size=32, epochs=2)
+    with pytest.raises(CheckFailed, match="'val_loss' of each epoch"):
+        nb04.fit_repeated(on_train, n_train=64, batch_size=32, epochs=2)
+
+
+def test_fit_repeated_rejects_a_recompiled_model_and_extra_training():
+    """Is compiling the model again rejected, and so is training it once more after the recorded run?"""
+    def recompiles(model, train_ds, val_ds, n_train, batch_size, epochs):
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return reference.fit_repeated(model, train_ds, val_ds, n_train, batch_size, epochs)
+
+    def trains_twice(model, train_ds, val_ds, n_train, batch_size, epochs):
+        history = reference.fit_repeated(model, train_ds, val_ds, n_train, batch_size, epochs)
         model.fit(val_ds, epochs=1, verbose=0)
         return history
 
     with pytest.raises(CheckFailed, match="as it was given"):
-        nb04.fit_on_datasets(recompiles, n_train=64, batch_size=32, epochs=2)
+        nb04.fit_repeated(recompiles, n_train=64, batch_size=32, epochs=2)
     with pytest.raises(CheckFailed, match="weight updates|weights after training"):
-        nb04.fit_on_datasets(trains_twice, n_train=64, batch_size=32, epochs=2)
+        nb04.fit_repeated(trains_twice, n_train=64, batch_size=32, epochs=2)
 
 
 def test_made_up_histories_match_the_visible_messages():
-    """Do the numbers quoted in the visible messages (0.48 at index 2, 0.88 at index 3) match MADE_UP?"""
+    """Do the numbers quoted in the visible messages (0.48 at index 2, 0.88 at index 3, the gaps) match MADE_UP?"""
     assert int(np.argmin(nb04.MADE_UP["val_loss"])) == 2 and nb04.MADE_UP["val_loss"][2] == 0.48
     assert int(np.argmax(nb04.MADE_UP["val_accuracy"])) == 3 and nb04.MADE_UP["val_accuracy"][3] == 0.88
+    for metric, mode, threshold, what, _ in nb04.OVERFIT_CASES:
+        gaps = reference.generalization_gap(nb04.MADE_UP, metric, mode)
+        epoch = reference.overfitting_epoch(nb04.MADE_UP, metric, mode, threshold)
+        if epoch is None:
+            assert "no " in what and gaps.max() < threshold
+        else:
+            assert ", ".join(f"{g:.2f}" for g in gaps) in what and f"list index {epoch - 1}" in what

@@ -46,28 +46,64 @@ def test_test_models_are_the_same_on_every_call_and_the_trained_one_is_accurate(
     assert accuracy > 0.7
 
 
-def test_evaluate_on_test_reference_passes_and_a_list_fails():
-    """Does the reference pass, and is evaluate's plain list rejected as 'should return a dict'?"""
-    nb05.evaluate_on_test(reference.evaluate_on_test)
-    nb05.evaluate_on_test(reference.evaluate_on_test, model="logits", split="val", n=20, seed=2**31 - 1)
+def _baseline_answer(evaluate, majority_from, hits_on):
+    """An answer built from parts: how it evaluates, where its majority class comes from, what it is measured on."""
+    def answer(model, test_ds, y_train):
+        y_test = np.concatenate([y for _, y in test_ds])
+        majority = np.argmax(np.bincount(majority_from(y_test, y_train)))
+        return {**evaluate(model, test_ds), "baseline_accuracy": float(np.mean(hits_on(y_test, y_train) == majority))}
+    return answer
+
+
+def _scores(model, test_ds):
+    return model.evaluate(test_ds, verbose=0, return_dict=True)
+
+
+def test_evaluate_against_baseline_reference_passes_and_a_list_fails():
+    """Does the reference pass (an absent majority and any seed included), and is evaluate's plain list rejected?"""
+    nb05.evaluate_against_baseline(reference.evaluate_against_baseline)
+    nb05.evaluate_against_baseline(reference.evaluate_against_baseline, model="logits", n=75, batch_size=64,
+                                   absent=True, seed=2**31 - 1)
     with pytest.raises(CheckFailed, match="should return a dict"):
-        nb05.evaluate_on_test(lambda m, xs, ys: m.evaluate(xs, ys, verbose=0), split="val", n=20, seed=1)
+        nb05.evaluate_against_baseline(lambda m, ds, y_train: m.evaluate(ds, verbose=0), seed=1)
 
 
-def test_evaluate_on_test_expected_comes_from_the_judges_own_model():
+def test_evaluate_against_baseline_rejects_the_test_majority_and_the_training_share():
+    """Are a majority class taken from the test labels and the majority's share of y_train rejected, with hints?"""
+    test_major = _baseline_answer(_scores, lambda y_test, y_train: y_test, lambda y_test, y_train: y_test)
+    train_share = _baseline_answer(_scores, lambda y_test, y_train: y_train, lambda y_test, y_train: y_train)
+    with pytest.raises(CheckFailed, match="from the training labels"):
+        nb05.evaluate_against_baseline(test_major, seed=2)
+    with pytest.raises(CheckFailed, match="Measure the baseline on the test labels"):
+        nb05.evaluate_against_baseline(train_share, model="untrained", n=50, batch_size=16, seed=3)
+
+
+def test_evaluate_against_baseline_data_keep_their_promises():
+    """For any seed: one clear training majority, rare (under 1/15) or absent in the test digits, a 40 % class?"""
+    for seed in (0, 1, 2**31 - 1):
+        for n, absent in ((37, False), (60, False), (75, True)):
+            x, y, y_train = nb05._baseline_data(n, absent, seed)
+            counts = np.bincount(y_train, minlength=10)
+            assert len(x) == len(y) == n and np.sum(counts == counts.max()) == 1
+            share = np.mean(y == np.argmax(counts))
+            assert share == 0 if absent else 0 < share < 1 / 15
+            assert np.bincount(y).max() == round(0.4 * n)
+
+
+def test_evaluate_against_baseline_expected_comes_from_the_judges_own_model():
     """Are training the model first and compiling it again with another loss both rejected?"""
-    def trains_first(model, x, y):
-        model.fit(x, y, epochs=2, verbose=0)
-        return reference.evaluate_on_test(model, x, y)
+    def trains_first(model, test_ds, y_train):
+        model.fit(test_ds, epochs=2, verbose=0)
+        return reference.evaluate_against_baseline(model, test_ds, y_train)
 
-    def recompiles(model, x, y):
+    def recompiles(model, test_ds, y_train):
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return reference.evaluate_on_test(model, x, y)
+        return reference.evaluate_against_baseline(model, test_ds, y_train)
 
     with pytest.raises(CheckFailed, match="of the model as given"):
-        nb05.evaluate_on_test(trains_first, split="val", n=50, seed=3)
+        nb05.evaluate_against_baseline(trains_first, n=50, seed=3)
     with pytest.raises(CheckFailed, match="'loss' should be the loss of the model as given"):
-        nb05.evaluate_on_test(recompiles, model="logits", split="val", n=50, seed=3)
+        nb05.evaluate_against_baseline(recompiles, model="logits", n=50, seed=3)
 
 
 def test_accuracy_by_hand_accepts_float32_and_rejects_a_count_and_axis_0():
