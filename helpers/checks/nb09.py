@@ -40,23 +40,29 @@ VISIBLE_HISTORY: dict[str, list[float]] = {
 
 
 class FitCase(NamedTuple):
-    """One ``diagnose_fit`` case: two loss curves, what they show, and a hint for a wrong verdict."""
+    """One ``diagnose_fit`` case: two loss curves, the target loss, what they show, and a hint for a wrong verdict."""
 
     loss: Sequence[float]
     val_loss: Sequence[float]
+    target: float
     story: str
     hint: str
 
 
-#: The visible tests' three curves: one of each kind of fit.
+#: The visible tests' four curves: a good fit, overfitting, and the two faces of underfitting.
 VISIBLE_FITS: tuple[FitCase, ...] = (
-    FitCase([1.0, 0.6, 0.4, 0.3, 0.25, 0.22, 0.21, 0.2], [1.0, 0.65, 0.45, 0.36, 0.33, 0.32, 0.325, 0.32],
-            "both losses level off together.", "Only rule 3 applies here."),
-    FitCase([1.0, 0.6, 0.4, 0.3, 0.2, 0.14, 0.1, 0.07], [1.0, 0.7, 0.55, 0.5, 0.55, 0.6, 0.66, 0.72],
+    FitCase([1.0, 0.6, 0.4, 0.3, 0.25, 0.22, 0.21, 0.2], [1.0, 0.65, 0.45, 0.36, 0.33, 0.32, 0.325, 0.32], 0.25,
+            "both losses level off together, the training loss below the target of 0.25.",
+            "Only rule 3 applies here."),
+    FitCase([1.0, 0.6, 0.4, 0.3, 0.2, 0.14, 0.1, 0.07], [1.0, 0.7, 0.55, 0.5, 0.55, 0.6, 0.66, 0.72], 0.25,
             "the validation loss rose from 0.5 to 0.72 while the training loss kept falling.",
             "Compare the last val_loss with the lowest val_loss (rule 1), and check it first."),
-    FitCase([2.3, 2.1, 1.9, 1.7, 1.5, 1.3, 1.1, 0.95], [2.3, 2.1, 1.95, 1.75, 1.55, 1.35, 1.2, 1.0],
-            "both losses are still falling fast at the end.",
+    FitCase([2.2, 1.9, 1.65, 1.48, 1.37, 1.3, 1.26, 1.24, 1.23, 1.22],
+            [2.1, 1.85, 1.63, 1.48, 1.39, 1.33, 1.29, 1.27, 1.26, 1.25], 0.25,
+            "both losses levelled off together at about 1.2, far above the target of 0.25 (a model too small).",
+            "Rule 2: a last training loss above target_loss is underfitting, even on flat curves."),
+    FitCase([1.0, 0.8, 0.62, 0.48, 0.38, 0.3, 0.24, 0.19], [1.0, 0.82, 0.66, 0.53, 0.43, 0.35, 0.29, 0.24], 0.25,
+            "both losses are still falling fast at the end (the training loss is already below the target).",
             "Compare loss[-1] with 0.95 * loss[-4], and val_loss likewise (rule 2)."),
 )
 
@@ -254,64 +260,121 @@ def plot_all_metrics(observed, history=None, metrics=("loss", "accuracy", "mae")
         _judge_axes(ax, observed["figure_legends"], plotted, metric, f"plot_all_metrics({name}), panel {metric!r}")
 
 
-def _falling(rng: np.random.Generator, n: int, start: float, end: float) -> list[float]:
+def _falling(n: int, start: float, end: float) -> list[float]:
     """``n`` values falling geometrically from ``start`` to ``end``."""
     return [float(v) for v in np.geomspace(start, end, n)]
 
 
-def fit_cases(seed: int) -> list[FitCase]:
-    """Loss curves of 4 to 10 epochs drawn from ``seed``, each built so that one part of the rule decides.
+def _plateau(level: float) -> list[float]:
+    """Four values that level off: each last value 1.5 % below the one three epochs earlier, ending at ``level``."""
+    return [level / 0.985 * f for f in (1.0, 0.995, 0.99)] + [level]
 
-    Every value keeps at least 2 % away from the rule's thresholds. The cases:
-    an overfit run whose validation loss ends below its first value; one whose
-    validation loss rose only a little since the epoch before; one where both
-    losses also fall fast (the order of the rules decides); a training loss
-    that falls fast while the validation loss has levelled off, and the other
-    way round; a drop four epochs back that is over by three epochs back, and
-    the other way round (the window decides); a fast fall of either loss undone
-    by the last epoch (the last value decides); a validation loss a little
-    above its minimum; both losses falling fast over exactly four epochs.
+
+def _levelled(n: int, start: float, level: float) -> list[float]:
+    """``n`` values that fall from ``start`` and then level off at ``level`` over the last four epochs."""
+    return _falling(n - 4, start, 1.08 * level / 0.985) + _plateau(level)
+
+
+def _scaled(values: Sequence[float], factor: float) -> list[float]:
+    return [factor * v for v in values]
+
+
+def _rule_two_cases(rng: np.random.Generator, n: int, a: float) -> list[FitCase]:
+    """Cases where the target loss decides (rule 2's first half), each at a boundary a wrong rule misses."""
+    t = float(rng.uniform(0.2, 0.6))
+    high = float(rng.uniform(2.0, 4.0)) * t
+    plateau = _levelled(n, high + a, high)
+    dip = _falling(n - 4, a + t, 1.1 * t) + [0.9 * t, 0.8 * t, 0.95 * t, 1.1 * t]
+    return [
+        FitCase(plateau, _scaled(plateau, 1.04), t, "both losses levelled off together, far above the target.",
+                "Rule 2: a last training loss above target_loss is underfitting, even on flat curves."),
+        FitCase(_levelled(n, a + t, 1.03 * t), _scaled(_levelled(n, a + t, 1.03 * t), 1.04), t,
+                "the training loss levelled off 3 % above the target.",
+                "Compare loss[-1] with target_loss itself, with no margin."),
+        FitCase(_levelled(n, a + t, 0.97 * t), _scaled(_levelled(n, a + t, 0.97 * t), 1.04), t,
+                "the training loss levelled off 3 % below the target (the validation loss ends just above it).",
+                "Only the last training loss, loss[-1], above target_loss counts as high."),
+        FitCase(_levelled(n, a + t, t), _scaled(_levelled(n, a + t, t), 0.97), t,
+                "the last training loss equals the target exactly.",
+                "A loss equal to target_loss is not above it: compare with >, not >=."),
+        FitCase(_levelled(n, a + t, 1.3 * t), _levelled(n, a + t, 0.8 * t), t,
+                "the training loss levelled off 30 % above the target; the validation loss, below it.",
+                "Rule 2 compares the training loss, loss[-1], with target_loss, not val_loss."),
+        FitCase(_levelled(n, a + t, 0.6 * t), _levelled(n, a + 2 * t, 1.8 * t), t,
+                "the training loss levelled off below the target; only the validation loss is above it.",
+                "Rule 2 compares the training loss, loss[-1], with target_loss, not val_loss."),
+        FitCase(dip, _levelled(n, a + t, 1.2 * t), t,
+                "the training loss dipped below the target, then ended 10 % above it.",
+                "Rule 2 uses the last training loss, loss[-1], not the lowest."),
+        FitCase(_levelled(n, 6 * t + a, 0.5 * t), _scaled(_levelled(n, 6 * t + a, 0.5 * t), 1.1), t,
+                "the training loss started far above the target and levelled off at half of it.",
+                "Rule 2 uses the last training loss, loss[-1], not the first or an average."),
+        FitCase(_levelled(n, a + 1.5 * t, 1.5 * t), _falling(n - 3, a + t, 1.2 * t) + [1.25 * t, 1.35 * t, 1.45 * t],
+                t, "the validation loss rose 21 % above its minimum; the training loss is also above the target.",
+                "Check rule 1 first: overfitting wins over a high training loss."),
+    ]
+
+
+def fit_cases(seed: int) -> list[FitCase]:
+    """Loss curves of 4 to 10 epochs and target losses drawn from ``seed``, each built so that one part of the rule decides.
+
+    Every value keeps at least 2 % away from the rule's 10 % and 5 %
+    thresholds; one case sits exactly on the target loss. The cases of rule 1
+    and of rule 2's second half (both losses still falling) keep the training
+    and validation losses below the target: an overfit run whose validation
+    loss ends below its first value; one whose validation loss rose only a
+    little since the epoch before; one where both losses also fall fast (the
+    order of the rules decides); a training loss that falls fast while the
+    validation loss has levelled off, and the other way round; a drop four
+    epochs back that is over by three epochs back, and the other way round
+    (the window decides); a fast fall of either loss undone by the last epoch
+    (the last value decides); a validation loss a little above its minimum;
+    both losses falling fast over exactly four epochs. The cases of rule 2's
+    first half are ``_rule_two_cases``.
     """
     rng = np.random.default_rng(seed)
     n = int(rng.integers(6, 11))
     a, m = float(rng.uniform(1.5, 3.0)), float(rng.uniform(0.2, 0.5))
     flat = [m * f for f in np.linspace(1.0, 0.99, 4)]
     cases = [
-        FitCase(_falling(rng, n, a, m / 2), _falling(rng, n - 3, a, m) + [m * 1.2, m * 1.3, m * 1.4],
-                "the validation loss rose 40 % above its minimum, though it ends below where it started.",
-                "Rule 1 compares val_loss[-1] with min(val_loss), not with the first value."),
-        FitCase(_falling(rng, n, a, m), _falling(rng, n - 3, a, m) + [m * 1.06, m * 1.12, m * 1.16],
-                "the validation loss rose 16 % above its minimum, a little each epoch.",
-                "Rule 1 compares val_loss[-1] with min(val_loss), not with the epoch before."),
-        FitCase(_falling(rng, n, a, m / 3), [m] + _falling(rng, n - 1, 3 * m, 1.4 * m),
-                "the validation loss is 40 % above its minimum (epoch 1), though both losses still fall fast.",
-                "Check rule 1 first: overfitting wins over underfitting."),
-        FitCase(_falling(rng, n, a, m / 3), _falling(rng, n - 4, a, m) + flat,
-                "the training loss still falls fast, but the validation loss has levelled off.",
-                "Rule 2 needs both losses to fall by more than 5 %."),
-        FitCase(_falling(rng, n - 4, a, m) + flat, _falling(rng, n, a, m / 3),
-                "the validation loss still falls fast, but the training loss has levelled off.",
-                "Rule 2 needs both losses to fall by more than 5 %."),
-        FitCase(_falling(rng, n - 3, a, m / 0.8) + [m, 0.99 * m, 0.98 * m],
-                _falling(rng, n - 3, a, 1.5 * m / 0.8) + [1.5 * m, 1.49 * m, 1.48 * m],
-                "both losses fell more than 5 % since three epochs earlier, all of it in the first of those epochs.",
-                "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
-        FitCase(_falling(rng, n - 4, a, m * 1.05) + [m, m * 1.25, m * 1.1, m * 0.98],
-                _falling(rng, n - 4, a, 2 * m * 1.05) + [2 * m, 2 * m * 1.08, 2 * m * 1.07, 2 * m * 0.98],
-                "both losses are about where they were three epochs earlier, after a bump.",
-                "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
-        FitCase(_falling(rng, n - 4, a, 1.05 * m) + [m, 0.98 * m, 0.8 * m, 0.98 * m], _falling(rng, n, a, m / 3),
-                "the training loss fell fast until the last epoch, which undid the fall: it ends 2 % below its value "
-                "three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
-        FitCase(_falling(rng, n, a, m / 3), _falling(rng, n - 4, a, 1.05 * m) + [m, 0.99 * m, 0.91 * m, 0.975 * m],
-                "the validation loss fell fast until the last epoch, which undid most of the fall: it ends 2.5 % "
-                "below its value three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
-        FitCase(_falling(rng, n, a, m / 2), _falling(rng, n - 1, a, m) + [m * 1.07],
-                "the validation loss ended 7 % above its minimum: less than 10 %.",
-                "Rule 1 needs val_loss[-1] to be more than 10 % above min(val_loss)."),
-        FitCase(_falling(rng, 4, a, a / 2), _falling(rng, 4, a * 1.1, a / 1.8), "four epochs, both still falling fast.",
-                "With four epochs, loss[-4] is the first value."),
+        (_falling(n, a, m / 2), _falling(n - 3, a, m) + [m * 1.2, m * 1.3, m * 1.4],
+         "the validation loss rose 40 % above its minimum, though it ends below where it started.",
+         "Rule 1 compares val_loss[-1] with min(val_loss), not with the first value."),
+        (_falling(n, a, m), _falling(n - 3, a, m) + [m * 1.06, m * 1.12, m * 1.16],
+         "the validation loss rose 16 % above its minimum, a little each epoch.",
+         "Rule 1 compares val_loss[-1] with min(val_loss), not with the epoch before."),
+        (_falling(n, a, m / 3), [m] + _falling(n - 1, 3 * m, 1.4 * m),
+         "the validation loss is 40 % above its minimum (epoch 1), though both losses still fall fast.",
+         "Check rule 1 first: overfitting wins over underfitting."),
+        (_falling(n, a, m / 3), _falling(n - 4, a, m) + flat,
+         "the training loss still falls fast, but the validation loss has levelled off.",
+         "Rule 2 needs both losses to fall by more than 5 %."),
+        (_falling(n - 4, a, m) + flat, _falling(n, a, m / 3),
+         "the validation loss still falls fast, but the training loss has levelled off.",
+         "Rule 2 needs both losses to fall by more than 5 %."),
+        (_falling(n - 3, a, m / 0.8) + [m, 0.99 * m, 0.98 * m],
+         _falling(n - 3, a, 1.5 * m / 0.8) + [1.5 * m, 1.49 * m, 1.48 * m],
+         "both losses fell more than 5 % since three epochs earlier, all of it in the first of those epochs.",
+         "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
+        (_falling(n - 4, a, m * 1.05) + [m, m * 1.25, m * 1.1, m * 0.98],
+         _falling(n - 4, a, 2 * m * 1.05) + [2 * m, 2 * m * 1.08, 2 * m * 1.07, 2 * m * 0.98],
+         "both losses are about where they were three epochs earlier, after a bump.",
+         "Compare with loss[-4], three epochs before the last, not loss[-3] or loss[-2]."),
+        (_falling(n - 4, a, 1.05 * m) + [m, 0.98 * m, 0.8 * m, 0.98 * m], _falling(n, a, m / 3),
+         "the training loss fell fast until the last epoch, which undid the fall: it ends 2 % below its value "
+         "three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
+        (_falling(n, a, m / 3), _falling(n - 4, a, 1.05 * m) + [m, 0.99 * m, 0.91 * m, 0.975 * m],
+         "the validation loss fell fast until the last epoch, which undid most of the fall: it ends 2.5 % "
+         "below its value three epochs earlier.", "Rule 2 uses the last values, loss[-1] and val_loss[-1]."),
+        (_falling(n, a, m / 2), _falling(n - 1, a, m) + [m * 1.07],
+         "the validation loss ended 7 % above its minimum: less than 10 %.",
+         "Rule 1 needs val_loss[-1] to be more than 10 % above min(val_loss)."),
+        (_falling(4, a, a / 2), _falling(4, a * 1.1, a / 1.8), "four epochs, both still falling fast.",
+         "With four epochs, loss[-4] is the first value."),
     ]
+    # A target above both last losses, so that only the part of the rule each case is about decides.
+    cases = [FitCase(loss, val, float(rng.uniform(1.2, 2.0)) * max(loss[-1], val[-1]), story, hint)
+             for loss, val, story, hint in cases] + _rule_two_cases(rng, n, a)
     return [cases[i] for i in rng.permutation(len(cases))]
 
 
@@ -321,18 +384,19 @@ def _fit_cases(cases: Sequence[Sequence] | None, seed: int | None) -> list[FitCa
 
 
 def diagnose_fit(student: Callable, cases: Sequence[Sequence] | None = None, seed: int | None = None) -> list:
-    """Check exercise 3: ``student(history)`` names each case's fit as the reference rule does.
+    """Check exercise 3: ``student(history, target_loss)`` names each case's fit as the reference rule does.
 
     Args:
-        student: The student's ``diagnose_fit``; it gets a four-key history (``fit_history``).
-        cases: ``(loss, val_loss, story, hint)`` each (see ``FitCase``).
+        student: The student's ``diagnose_fit``; it gets a four-key history
+            (``fit_history``) and the case's target loss.
+        cases: ``(loss, val_loss, target, story, hint)`` each (see ``FitCase``).
             Defaults to ``VISIBLE_FITS``, or to none when ``seed`` is given.
         seed: Add the cases drawn from it (``fit_cases``). Defaults to ``None``.
 
     Raises:
         CheckFailed: For the first case whose verdict differs, with its story and hint.
     """
-    return [scalar(student(fit_history(case.loss, case.val_loss))) for case in _fit_cases(cases, seed)]
+    return [scalar(student(fit_history(case.loss, case.val_loss), case.target)) for case in _fit_cases(cases, seed)]
 
 
 @observed_check(diagnose_fit)
@@ -341,5 +405,5 @@ def diagnose_fit(observed, cases=None, seed=None) -> None:
     check(isinstance(observed, list) and len(observed) == len(chosen), "diagnose_fit: one verdict per history.",
           len(chosen), len(observed) if isinstance(observed, list) else observed, "Return one string per call.")
     for case, got in zip(chosen, observed):
-        expected = reference.diagnose_fit(fit_history(case.loss, case.val_loss))
-        check_equal(got, expected, f"diagnose_fit: {case.story}", case.hint)
+        expected = reference.diagnose_fit(fit_history(case.loss, case.val_loss), case.target)
+        check_equal(got, expected, f"diagnose_fit (target_loss={case.target:.3g}): {case.story}", case.hint)

@@ -4,7 +4,8 @@ Notebook 09 reads training curves from ``history.history``: one list per
 metric with one value per epoch (``loss``, ``accuracy``, and ``val_loss``,
 ``val_accuracy`` when ``fit`` was given ``validation_data``). Its exercises
 draw those lists with epochs numbered from 1 (``plot_history``,
-``plot_all_metrics``) and name the kind of fit they show (``diagnose_fit``).
+``plot_all_metrics``) and name the kind of fit they show against a target
+training loss (``diagnose_fit``).
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from matplotlib.figure import Figure
 History = Mapping[str, Sequence[float]]
 
 #: ``diagnose_fit``'s thresholds (notebook 09 states the rule in words).
-OVERFIT_RISE = 1.10  # the last val_loss at least 10 % above its lowest value
-STILL_FALLING = 0.95  # both losses at least 5 % lower than three epochs earlier
+OVERFIT_RISE = 1.10  # the last val_loss more than 10 % above its lowest value
+STILL_FALLING = 0.95  # both losses more than 5 % lower than three epochs earlier
 WINDOW = 3
 
 
@@ -102,25 +103,33 @@ def plot_all_metrics(history_dict: History) -> Figure:
     return fig
 
 
-def diagnose_fit(history_dict: History) -> str:
+def diagnose_fit(history_dict: History, target_loss: float) -> str:
     """Name the fit that a history's loss curves show, by notebook 09's rule of thumb (exercise 3).
+
+    Checked in this order, every comparison strict (a value exactly on a
+    threshold does not meet it):
 
     - ``"overfitting"``: the last validation loss is more than 10 % above the
       lowest validation loss (it went back up while training went on);
-    - ``"underfitting"``: otherwise, if the training loss and the validation
-      loss are both still falling: each is more than 5 % below its value three
-      epochs earlier (more epochs or a bigger model would still help);
+    - ``"underfitting"``: the last training loss is above ``target_loss``
+      (the model cannot fit even its training data: high bias), or the
+      training loss and the validation loss are both still falling fast, each
+      more than 5 % below its value three epochs earlier (stopped too early);
     - ``"good fit"``: otherwise.
 
     Args:
         history_dict: A history with ``loss`` and ``val_loss`` over at least
             four epochs.
+        target_loss: The training loss a model that has learned the task
+            reaches; a last training loss above it is high.
 
     Returns:
         ``"overfitting"``, ``"underfitting"`` or ``"good fit"``.
 
-    >>> diagnose_fit({"loss": [1.0, 0.6, 0.4, 0.3], "val_loss": [1.0, 0.7, 0.5, 0.6]})
+    >>> diagnose_fit({"loss": [1.0, 0.6, 0.4, 0.3], "val_loss": [1.0, 0.7, 0.5, 0.6]}, 0.5)
     'overfitting'
+    >>> diagnose_fit({"loss": [2.2, 1.3, 1.22, 1.2], "val_loss": [2.2, 1.3, 1.24, 1.23]}, 0.25)
+    'underfitting'
     """
     loss = np.asarray(history_dict["loss"], dtype=float)
     val = np.asarray(history_dict["val_loss"], dtype=float)
@@ -128,6 +137,8 @@ def diagnose_fit(history_dict: History) -> str:
         raise ValueError(f"diagnose_fit needs at least {WINDOW + 1} epochs, got {len(loss)}")
     if val[-1] > OVERFIT_RISE * val.min():
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < STILL_FALLING * loss[-1 - WINDOW] and val[-1] < STILL_FALLING * val[-1 - WINDOW]:
         return "underfitting"
     return "good fit"

@@ -629,22 +629,23 @@ def plot_all_metrics(history_dict):
     },
     "09_diagnose_fit": {
         "named thresholds and np.min": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss = np.asarray(history_dict["loss"], dtype=np.float64)
     val = np.asarray(history_dict["val_loss"], dtype=np.float64)
     if val[-1] > 1.1 * np.min(val):
         return "overfitting"
+    high_bias = loss[-1] > target_loss
     train_falling = loss[-1] < 0.95 * loss[-4]
     val_falling = val[-1] < 0.95 * val[-4]
-    if train_falling and val_falling:
+    if high_bias or (train_falling and val_falling):
         return "underfitting"
     return "good fit"
 ''',
         "one return with a conditional expression": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     l, v = history_dict["loss"], history_dict["val_loss"]
     over = v[-1] > 1.1 * min(v)
-    under = l[-1] < 0.95 * l[len(l) - 4] and v[-1] < 0.95 * v[len(v) - 4]
+    under = l[-1] > target_loss or (l[-1] < 0.95 * l[len(l) - 4] and v[-1] < 0.95 * v[len(v) - 4])
     return "overfitting" if over else ("underfitting" if under else "good fit")
 ''',
     },

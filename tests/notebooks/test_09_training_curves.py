@@ -153,34 +153,102 @@ def plot_all_metrics(history_dict):
     },
     DIAGNOSE: {
         "ignores the validation curve": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss = history_dict["loss"]
-    if loss[-1] < 0.95 * loss[-4]:
+    if loss[-1] > target_loss or loss[-1] < 0.95 * loss[-4]:
         return "underfitting"
     if loss[-1] < 0.1:
         return "overfitting"
     return "good fit"
 ''',
+        "the old rule: flat curves are a good fit however high they are": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "compares the validation loss with the target": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if val_loss[-1] > target_loss:
+        return "underfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "a loss equal to the target counted as high (>=)": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] >= target_loss:
+        return "underfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "the lowest training loss compared with the target": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if min(loss) > target_loss:
+        return "underfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "high training loss checked before overfitting": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if loss[-1] > target_loss:
+        return "underfitting"
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
+        "a big gap between the curves taken for underfitting": '''
+def diagnose_fit(history_dict, target_loss):
+    loss, val_loss = history_dict["loss"], history_dict["val_loss"]
+    if val_loss[-1] > 1.1 * min(val_loss):
+        return "overfitting"
+    if loss[-1] > target_loss or val_loss[-1] - loss[-1] > target_loss:
+        return "underfitting"
+    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+        return "underfitting"
+    return "good fit"
+''',
         "compares validation with training instead of with its own minimum": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * loss[-1]:
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "compares with the first validation loss instead of the lowest": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * val_loss[0]:
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "reads the old 'val_acc' key": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     acc, val_acc = history_dict["acc"], history_dict["val_acc"]
     if val_acc[-1] < max(val_acc) - 0.05:
         return "overfitting"
@@ -189,64 +257,76 @@ def diagnose_fit(history_dict):
     return "good fit"
 ''',
         "underfitting from the training loss alone": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "underfitting from the validation loss alone": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "window of two epochs (loss[-3])": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-3] and val_loss[-1] < 0.95 * val_loss[-3]:
         return "underfitting"
     return "good fit"
 ''',
         "underfitting checked before overfitting": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
-    if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
+    if loss[-1] > target_loss or loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfitting"
     return "good fit"
 ''',
         "either loss falling fast (or instead of and)": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4] or val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "a rise over the previous epoch taken for overfitting": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * val_loss[-2]:
         return "overfitting"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
 ''',
         "answers 'overfit' instead of 'overfitting'": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     loss, val_loss = history_dict["loss"], history_dict["val_loss"]
     if val_loss[-1] > 1.1 * min(val_loss):
         return "overfit"
+    if loss[-1] > target_loss:
+        return "underfitting"
     if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
         return "underfitting"
     return "good fit"
@@ -315,32 +395,59 @@ def plot_all_metrics(history_dict):
     },
     DIAGNOSE: {
         "builtin names as variables": '''
-def diagnose_fit(history_dict):
+def diagnose_fit(history_dict, target_loss):
     input = history_dict["loss"]
     vars = history_dict["val_loss"]
     if vars[-1] > 1.1 * min(vars):
         return "overfitting"
     sum = [curve[-1] < 0.95 * curve[-4] for curve in (input, vars)]
-    return "underfitting" if all(sum) else "good fit"
+    return "underfitting" if input[-1] > target_loss or all(sum) else "good fit"
 ''',
-        "NumPy, argmin and named thresholds": '''
-def diagnose_fit(history_dict):
+        "NumPy, argmin, named thresholds and the target by another name": '''
+def diagnose_fit(history_dict, best_loss):
     train = np.asarray(history_dict["loss"])
     val = np.asarray(history_dict["val_loss"])
     rose = val[-1] / val[np.argmin(val)] - 1
     if rose > 0.10:
         return "overfitting"
+    high_bias = not train[-1] <= best_loss
     falling = lambda c: c[-1] / c[-4] < 0.95
-    return "underfitting" if falling(train) and falling(val) else "good fit"
+    return "underfitting" if high_bias or (falling(train) and falling(val)) else "good fit"
+''',
+        "a list of (condition, verdict) pairs": '''
+def diagnose_fit(history_dict, target_loss):
+    loss = list(history_dict["loss"])
+    val_loss = list(history_dict["val_loss"])
+    rules = [
+        (val_loss[-1] > 1.1 * min(val_loss), "overfitting"),
+        (loss[-1] > target_loss, "underfitting"),
+        (loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4], "underfitting"),
+    ]
+    for holds, verdict in rules:
+        if holds:
+            return verdict
+    return "good fit"
 ''',
     },
 }
 
 
-def test_demo_runs_show_the_three_diagnoses(notebook):
-    """Do the notebook's three demo runs really overfit, underfit and fit well, as its text says?"""
+def test_demo_runs_show_each_diagnosis(notebook):
+    """Do the notebook's demo runs really fit well, overfit, stop too early and underfit from high bias, as its text says?"""
     from helpers.reference.nb09 import diagnose_fit
 
     ns = notebook.namespace
-    assert [diagnose_fit(ns[r]) for r in ("good_run", "overfit_run", "underfit_run")] == [
-        "good fit", "overfitting", "underfitting"]
+    runs = ("good_run", "overfit_run", "short_run", "tiny_run")
+    assert [diagnose_fit(ns[r], ns["TARGET_LOSS"]) for r in runs] == [
+        "good fit", "overfitting", "underfitting", "underfitting"]
+    tiny = ns["tiny_run"]
+    # High bias: the old rule (no target) would call the flat, close curves of the 2-unit model a good fit.
+    assert tiny["loss"][-1] >= 0.95 * tiny["loss"][-4] and tiny["val_loss"][-1] >= 0.95 * tiny["val_loss"][-4]
+    assert abs(tiny["val_loss"][-1] - tiny["loss"][-1]) < 0.2 * tiny["loss"][-1]
+
+
+def test_tensorboard_logs_were_cleaned_up(notebook):
+    """Did the TensorBoard cell read its logs back and remove their temporary folder?"""
+    import os
+
+    assert notebook.namespace["logged_epochs"] and not os.path.exists(notebook.namespace["log_dir"])

@@ -47,6 +47,7 @@ def test_reference_answers_pass_the_visible_and_hidden_checks():
     nb09.plot_all_metrics(reference.plot_all_metrics)
     nb09.plot_all_metrics(reference.plot_all_metrics, {"loss": [1.5, 1.0, 0.8], "val_loss": [1.6, 1.2, 1.1]})
     nb09.diagnose_fit(reference.diagnose_fit)
+    nb09.diagnose_fit(reference.diagnose_fit, cases=[case[:5] for case in nb09.VISIBLE_FITS])
     for seed in (0, 1, 2**31 - 1):
         nb09.plot_history(reference.plot_history, metrics=("loss", "mae"), seed=seed)
         nb09.plot_all_metrics(reference.plot_all_metrics, seed=seed)
@@ -108,16 +109,29 @@ def test_random_history_draws_metrics_then_their_val_twins():
 
 def test_visible_fits_show_each_kind_of_fit_once():
     """Do the visible diagnose_fit cases cover good fit, overfitting and underfitting by the reference rule?"""
-    verdicts = [reference.diagnose_fit(nb09.fit_history(case.loss, case.val_loss)) for case in nb09.VISIBLE_FITS]
-    assert verdicts == ["good fit", "overfitting", "underfitting"]
+    verdicts = [reference.diagnose_fit(nb09.fit_history(case.loss, case.val_loss), case.target)
+                for case in nb09.VISIBLE_FITS]
+    assert verdicts == ["good fit", "overfitting", "underfitting", "underfitting"]
+
+
+def test_visible_high_bias_case_is_a_good_fit_by_the_old_rule():
+    """Does the visible high-bias case (flat, close curves far above the target) fail the rule without the target?"""
+    def without_target(history_dict, target_loss):
+        return _rule(history_dict, target_loss, "no target check")
+
+    with pytest.raises(CheckFailed, match="far above the target of 0.25") as failure:
+        nb09.diagnose_fit(without_target)
+    assert "expected: underfitting" in str(failure.value) and "even on flat curves" in str(failure.value)
 
 
 def test_diagnose_fit_check_tells_the_story_of_the_failing_case():
     """Does a rule comparing with the first validation loss fail on the overfitting case, with its story and hint?"""
-    def from_first_value(history_dict):
+    def from_first_value(history_dict, target_loss):
         loss, val_loss = history_dict["loss"], history_dict["val_loss"]
         if val_loss[-1] > 1.1 * val_loss[0]:
             return "overfitting"
+        if loss[-1] > target_loss:
+            return "underfitting"
         if loss[-1] < 0.95 * loss[-4] and val_loss[-1] < 0.95 * val_loss[-4]:
             return "underfitting"
         return "good fit"
@@ -127,7 +141,7 @@ def test_diagnose_fit_check_tells_the_story_of_the_failing_case():
     assert "rule 1" in str(failure.value)
 
 
-def _rule(history_dict, wrong=None):
+def _rule(history_dict, target, wrong=None):
     """Notebook 09's rule, or one of the mistakes students make with it."""
     loss, val = history_dict["loss"], history_dict["val_loss"]
     before = {"window loss[-3]": -3, "window loss[-2]": -2, "window loss[0]": 0}.get(wrong, -4)
@@ -136,16 +150,25 @@ def _rule(history_dict, wrong=None):
     train_falls, val_falls = loss[-1] < 0.95 * loss[before], val[-1] < 0.95 * val[before]
     if wrong == "factor on the wrong side":
         train_falls, val_falls = 0.95 * loss[-1] < loss[-4], 0.95 * val[-1] < val[-4]
-    underfit = {"only the training loss": train_falls, "only the validation loss": val_falls,
-                "either loss": train_falls or val_falls}.get(wrong, train_falls and val_falls)
-    if wrong == "rules in the other order" and underfit:
+    falling = {"only the training loss": train_falls, "only the validation loss": val_falls,
+               "either loss": train_falls or val_falls}.get(wrong, train_falls and val_falls)
+    high = {"no target check": False, "target from the validation loss": val[-1] > target,
+            "target from either loss": max(loss[-1], val[-1]) > target, "target reached counts as high": loss[-1] >= target,
+            "target with a 5 % margin": loss[-1] > 1.05 * target, "target from the lowest training loss": min(loss) > target,
+            "target from the first training loss": loss[0] > target,
+            "target from the mean training loss": sum(loss) / len(loss) > target}.get(wrong, loss[-1] > target)
+    underfit = high or falling
+    if wrong == "rules in the other order" and falling or wrong == "target before overfitting" and high:
         return "underfitting"
     return "overfitting" if overfit else "underfitting" if underfit else "good fit"
 
 
 WRONG_RULES = ("rise from the first value", "rise from the epoch before", "any rise above the minimum",
                "window loss[-3]", "window loss[-2]", "window loss[0]", "factor on the wrong side",
-               "only the training loss", "only the validation loss", "either loss", "rules in the other order")
+               "only the training loss", "only the validation loss", "either loss", "rules in the other order",
+               "no target check", "target from the validation loss", "target from either loss",
+               "target reached counts as high", "target with a 5 % margin", "target from the lowest training loss",
+               "target from the first training loss", "target from the mean training loss", "target before overfitting")
 
 
 @pytest.mark.parametrize("wrong", WRONG_RULES)
@@ -154,4 +177,12 @@ def test_every_seed_rejects_every_wrong_rule(wrong):
     for seed in range(40):
         nb09.diagnose_fit(_rule, seed=seed)
         with pytest.raises(CheckFailed):
-            nb09.diagnose_fit(lambda history_dict: _rule(history_dict, wrong), seed=seed)
+            nb09.diagnose_fit(lambda history_dict, target: _rule(history_dict, target, wrong), seed=seed)
+
+
+def test_the_target_is_tested_exactly_at_the_tie():
+    """Does every seed draw a case whose last training loss equals the target exactly (a "good fit", as stated)?"""
+    for seed in range(20):
+        ties = [case for case in nb09.fit_cases(seed) if case.loss[-1] == case.target]
+        assert len(ties) == 1
+        assert reference.diagnose_fit(nb09.fit_history(ties[0].loss, ties[0].val_loss), ties[0].target) == "good fit"

@@ -53,26 +53,33 @@ def test_missing_metric_names_the_available_keys():
         draw_metric(ax, {"loss": [1.0], "val_loss": [1.0]}, "acc")
 
 
-@pytest.mark.parametrize("loss, val_loss, expected", [
-    ([1.0, 0.6, 0.4, 0.3, 0.25, 0.22, 0.21, 0.2], [1.0, 0.65, 0.45, 0.36, 0.33, 0.32, 0.325, 0.32], "good fit"),
-    ([1.0, 0.6, 0.4, 0.3, 0.2, 0.14, 0.1, 0.07], [1.0, 0.7, 0.55, 0.5, 0.55, 0.6, 0.66, 0.72], "overfitting"),
-    ([2.3, 2.1, 1.9, 1.7, 1.5, 1.3, 1.1, 0.95], [2.3, 2.1, 1.95, 1.75, 1.55, 1.35, 1.2, 1.0], "underfitting"),
-    ([1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12], [1.0, 0.8, 0.62, 0.47, 0.45, 0.45, 0.45], "good fit"),
-    ([3.0, 2.0, 1.2, 0.7, 0.4, 0.2, 0.1, 0.05, 0.03, 0.02], [3.0, 2.1, 1.4, 1.0, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4],
+@pytest.mark.parametrize("loss, val_loss, target, expected", [
+    ([1.0, 0.6, 0.4, 0.3, 0.25, 0.22, 0.21, 0.2], [1.0, 0.65, 0.45, 0.36, 0.33, 0.32, 0.325, 0.32], 0.25, "good fit"),
+    ([1.0, 0.6, 0.4, 0.3, 0.2, 0.14, 0.1, 0.07], [1.0, 0.7, 0.55, 0.5, 0.55, 0.6, 0.66, 0.72], 0.25, "overfitting"),
+    ([2.3, 2.1, 1.9, 1.7, 1.5, 1.3, 1.1, 0.95], [2.3, 2.1, 1.95, 1.75, 1.55, 1.35, 1.2, 1.0], 2.0, "underfitting"),
+    ([1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12], [1.0, 0.8, 0.62, 0.47, 0.45, 0.45, 0.45], 0.25, "good fit"),
+    ([3.0, 2.0, 1.2, 0.7, 0.4, 0.2, 0.1, 0.05, 0.03, 0.02], [3.0, 2.1, 1.4, 1.0, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4], 0.25,
      "overfitting"),
-    ([0.5, 0.45, 0.44, 0.44, 0.44, 0.44], [1.5, 1.2, 1.0, 0.9, 0.8, 0.7], "good fit"),
+    ([0.5, 0.45, 0.44, 0.44, 0.44, 0.44], [1.5, 1.2, 1.0, 0.9, 0.8, 0.7], 0.5, "good fit"),
+    # A 2-unit model: both losses level off together, far above the target (high bias).
+    ([2.2, 1.9, 1.65, 1.48, 1.37, 1.3, 1.26, 1.24, 1.23, 1.22], [2.1, 1.85, 1.63, 1.48, 1.39, 1.33, 1.29, 1.27, 1.26, 1.25],
+     0.25, "underfitting"),
+    ([0.9, 0.6, 0.5, 0.5, 0.5, 0.5], [0.95, 0.62, 0.52, 0.52, 0.52, 0.52], 0.5, "good fit"),  # on the target: not above
+    ([0.9, 0.6, 0.5, 0.5, 0.5, 0.5], [0.95, 0.62, 0.52, 0.52, 0.52, 0.52], 0.49, "underfitting"),
+    ([0.9, 0.4, 0.3, 0.3, 0.3, 0.3], [1.0, 0.7, 0.45, 0.45, 0.45, 0.45], 0.35, "good fit"),  # only val_loss above
+    ([1.0, 0.5, 0.3, 0.3, 0.3, 0.6], [1.0, 0.6, 0.5, 0.6, 0.7, 0.8], 0.25, "overfitting"),  # rule 1 first
 ])
-def test_diagnose_fit_follows_the_stated_rule(loss, val_loss, expected):
-    """Does diagnose_fit give the rule's answer, deciding by the validation curve?"""
-    assert diagnose_fit({"loss": loss, "val_loss": val_loss}) == expected
+def test_diagnose_fit_follows_the_stated_rule(loss, val_loss, target, expected):
+    """Does diagnose_fit give the rule's answer: the validation curve first, then the training loss against the target?"""
+    assert diagnose_fit({"loss": loss, "val_loss": val_loss}, target) == expected
 
 
 def test_diagnose_fit_needs_four_epochs():
     """Does a history too short for the three-epoch window raise an error that says so?"""
     with pytest.raises(ValueError, match="at least 4 epochs"):
-        diagnose_fit({"loss": [1.0, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.5]})
+        diagnose_fit({"loss": [1.0, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.5]}, 0.25)
 
 
 def test_diagnose_fit_on_numpy_arrays():
     """Does diagnose_fit accept NumPy arrays as well as lists?"""
-    assert diagnose_fit({"loss": np.linspace(1, 0.1, 6), "val_loss": np.array([1, .6, .5, .6, .7, .8])}) == "overfitting"
+    assert diagnose_fit({"loss": np.linspace(1, 0.1, 6), "val_loss": np.array([1, .6, .5, .6, .7, .8])}, 0.25) == "overfitting"
