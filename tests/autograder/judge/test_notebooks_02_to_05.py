@@ -46,7 +46,7 @@ def _other_seeds(source: str) -> str:
 
 
 @pytest.mark.parametrize("assignment, grade_id", [
-    ("02-fit-syntax", "02_updates_per_epoch_test"),
+    ("02-fit-syntax", "02_balanced_class_weights_test"),
     ("03-data-pipelines", "03_normalize_images_test"),
     ("04-fit-and-history", "04_best_epoch_test"),
     ("05-evaluate", "05_per_class_accuracy_test"),
@@ -64,7 +64,10 @@ def test_observations_made_for_other_hidden_inputs_fail(assignment, grade_id):
 
 
 @pytest.mark.parametrize("assignment, grade_id, index, change", [
-    ("02-fit-syntax", "02_total_updates_test", -1, lambda o: {"got": [int(v) + 1 for v in o["got"]]}),
+    ("02-fit-syntax", "02_balanced_class_weights_test", -1,
+     lambda o: {"got": [{**g, "values": [1.0] * len(g["values"])} for g in o["got"]]}),
+    ("02-fit-syntax", "02_train_balanced_test", -1, lambda o: {**o, "history": {
+        **o["history"], "val_loss": [v * 1.01 for v in o["history"]["val_loss"]]}}),
     ("03-data-pipelines", "03_make_eval_pipeline_test", -1,
      lambda o: {**o, "epochs": [{**e, "sizes": e["sizes"][::-1]} for e in o["epochs"]]}),
     ("04-fit-and-history", "04_generalization_gap_test", -1, lambda o: {"got": [[0.0] * 4 for _ in o["got"]]}),
