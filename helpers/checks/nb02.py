@@ -1,25 +1,28 @@
-"""Checks for notebook 02: how many updates ``fit`` makes, and training with your own validation set.
+"""Checks for notebook 02: training with your own validation set, and with balanced class weights.
 
 Each check observes in the kernel and judges from the observation
-(``helpers.checks.observed``). The update counts are compared with the
-reference answer on the sizes a test cell gives, or, with ``seed``, on many
-generated sizes that include the rule's boundaries (exact multiples, one
-sample, a batch larger than the data). ``train`` is run on a
-``ProbedSequential``: a small classifier whose ``fit`` always runs its own
-``BatchCounter``. The kernel sends the counts, the history and the weights the
-run left behind; the judge rebuilds the data and the initial model from the
-arguments, computes the losses of those weights itself and compares the
-validation loss with the history's last ``val_loss``.
+(``helpers.checks.observed``). ``train`` is run on a ``ProbedSequential``: a
+small classifier whose ``fit`` always runs its own ``BatchCounter``. The kernel
+sends the counts, the history and the weights the run left behind; the judge
+rebuilds the data and the initial model from the arguments, computes the
+losses of those weights itself and compares the validation loss with the
+history's last ``val_loss``. ``balanced_class_weights`` is compared with the
+reference on the labels a test cell gives, or, with ``seed``, on many generated
+label arrays (classes missing, one class, one sample). ``train_balanced`` runs on
+a ``WeighingSequential``, which also adds up the sample weight each class gets
+in its training batches; the judge trains the same initial model without
+weights itself and compares the rare class's recall on held-out digits.
 
-Used by notebook 02's test cells, e.g. ``checks.nb02.updates_per_epoch(updates_per_epoch, 100, 30)``.
+Used by notebook 02's test cells, e.g. ``checks.nb02.train(train, n_train=230, n_val=90, epochs=3, batch_size=50)``.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
 
-from helpers.checks.core import check, check_close, check_equal
+from helpers.checks.core import check, check_close, check_equal, show
 from helpers.checks.observed import observed_check
 from helpers.checks.values import kind, plain
 from helpers.data import FLAT_DIM, NUM_CLASSES, load_digits
@@ -76,104 +79,6 @@ def probe_classifier(
         name="probed_mlp",
     )
     return nb01.compile_model(model, learning_rate)
-
-
-def _count_cases(seed: int) -> list[tuple[int, int]]:
-    """Generated ``(n_samples, batch_size)`` pairs: the rule's boundaries first, then random sizes."""
-    rng = np.random.default_rng(seed)
-    b, k, n = int(rng.integers(2, 100)), int(rng.integers(2, 20)), int(rng.integers(2, 2000))
-    cases = [(1, 1), (1, b), (b, b), (b - 1, b), (b + 1, b), (k * b, b), (k * b + 1, b), (k * b - 1, b),
-             (n, 1), (n, n), (n, n + int(rng.integers(1, 500)))]
-    return cases + [(int(rng.integers(1, 5000)), int(rng.integers(1, 600))) for _ in range(25)]
-
-
-def _run_cases(seed: int) -> list[tuple[int, int, int]]:
-    """Generated ``(n_samples, batch_size, epochs)``: one epoch, exact multiples, a batch larger than the data..."""
-    rng = np.random.default_rng(seed)
-    epochs = [1, 1, *(int(e) for e in rng.integers(2, 50, size=len(_count_cases(seed)) - 2))]
-    return [(n, b, e) for (n, b), e in zip(_count_cases(seed), rng.permutation(epochs).tolist())]
-
-
-def _count_hint(got: Any, n_samples: int, batch_size: int, rule: str) -> str:
-    if got == n_samples // batch_size:
-        return f"{rule} Integer division // rounds down and drops the last, smaller batch; round up (math.ceil)."
-    if got == n_samples // batch_size + 1:
-        return f"{rule} When batch_size divides n_samples there is no extra batch: round up, do not add 1."
-    if isinstance(got, float):
-        return f"{rule} Return an int, e.g. math.ceil(n_samples / batch_size)."
-    return rule
-
-
-def updates_per_epoch(
-    student: Callable[[int, int], Any], n_samples: int | None = None, batch_size: int | None = None,
-    seed: int | None = None,
-) -> dict[str, Any]:
-    """Check ``student(n_samples, batch_size)`` against the reference count, as an int.
-
-    Args:
-        student: The student's ``updates_per_epoch``.
-        n_samples: Training samples of one case. Defaults to ``None`` (no such case).
-        batch_size: Batch size of that case. Defaults to ``None``.
-        seed: With a seed, also 36 generated cases, boundaries included. Defaults to ``None``.
-
-    Raises:
-        CheckFailed: with expected / got / hint.
-    """
-    cases = _cases(n_samples, batch_size, seed)
-    return {"got": [plain(student(n, b)) for n, b in cases]}
-
-
-def _cases(n_samples: int | None, batch_size: int | None, seed: int | None) -> list[tuple[int, int]]:
-    given = [] if n_samples is None else [(n_samples, batch_size)]
-    return given + ([] if seed is None else _count_cases(seed))
-
-
-def _judge_counts(got: list, cases: list[tuple], expected: list[int], name: str, rule: str) -> None:
-    check(isinstance(got, list) and len(got) == len(cases), f"{name}: one answer per case.", len(cases),
-          kind(got), "Run the test cell again.")
-    for case, value, want in zip(cases, got, expected):
-        call = f"{name}({', '.join(map(str, case))})"
-        check_equal(value, want, f"{call} is wrong.", _count_hint(value, case[0], case[1], rule))
-
-
-@observed_check(updates_per_epoch)
-def updates_per_epoch(observed, n_samples=None, batch_size=None, seed=None) -> None:
-    cases = _cases(n_samples, batch_size, seed)
-    _judge_counts(observed["got"], cases, [reference.updates_per_epoch(n, b) for n, b in cases],
-                  "updates_per_epoch", "One update per batch, and the last, smaller batch counts too: round "
-                  "n_samples / batch_size UP, and return an int (math.ceil does both).")
-
-
-def total_updates(
-    student: Callable[[int, int, int], Any], n_samples: int | None = None, batch_size: int | None = None,
-    epochs: int | None = None, seed: int | None = None,
-) -> dict[str, Any]:
-    """Check ``student(n_samples, batch_size, epochs)`` against the reference count, as an int.
-
-    Args:
-        student: The student's ``total_updates``.
-        n_samples: Training samples of one case. Defaults to ``None`` (no such case).
-        batch_size: Batch size of that case. Defaults to ``None``.
-        epochs: Epochs of that case. Defaults to ``None``.
-        seed: With a seed, also 36 generated cases, boundaries included. Defaults to ``None``.
-
-    Raises:
-        CheckFailed: with expected / got / hint.
-    """
-    return {"got": [plain(student(n, b, e)) for n, b, e in _total_cases(n_samples, batch_size, epochs, seed)]}
-
-
-def _total_cases(n_samples, batch_size, epochs, seed) -> list[tuple[int, int, int]]:
-    given = [] if n_samples is None else [(n_samples, batch_size, epochs)]
-    return given + ([] if seed is None else _run_cases(seed))
-
-
-@observed_check(total_updates)
-def total_updates(observed, n_samples=None, batch_size=None, epochs=None, seed=None) -> None:
-    cases = _total_cases(n_samples, batch_size, epochs, seed)
-    _judge_counts(observed["got"], cases, [reference.total_updates(*c) for c in cases], "total_updates",
-                  "Each of the `epochs` epochs makes updates_per_epoch(n_samples, batch_size) updates, "
-                  "the last smaller batch of each epoch included.")
 
 
 def _train_data(n_train: int, n_val: int, seed: int) -> tuple[np.ndarray, ...]:
@@ -238,7 +143,7 @@ def train(observed, n_train=230, n_val=90, epochs=3, batch_size=50, seed=0) -> N
     counted = observed["train_batches"]
     check_equal(len(counted), epochs, f"{name} ran the wrong number of epochs.",
                 "Call fit once with epochs=epochs, as it is: no +1, no -1 and no initial_epoch.")
-    per_epoch = reference.updates_per_epoch(n_train, batch_size)
+    per_epoch = math.ceil(n_train / batch_size)
     check_equal(counted, [per_epoch] * epochs, f"{name}: training batches counted in each epoch.",
                 "Pass batch_size=batch_size to fit, and train on all of x_train: no validation_split.")
     history = observed["history"] if isinstance(observed["history"], dict) else {}
@@ -260,3 +165,241 @@ def train(observed, n_train=230, n_val=90, epochs=3, batch_size=50, seed=0) -> N
                 f"{name}: the last val_loss should be the loss of the final weights on (x_val, y_val).",
                 "Validate on the given data: validation_data=(x_val, y_val), not validation_split and not "
                 "the training data.", rtol=1e-4, atol=1e-5)
+
+
+def _label_cases(seed: int) -> list[tuple[np.ndarray, int]]:
+    """Generated ``(labels, num_classes)``: the rule's boundaries first (absent classes, one class, one sample)."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 13))
+
+    def drawn(n: int, classes: np.ndarray, dtype: Any = np.int64) -> np.ndarray:
+        shares = rng.dirichlet(np.full(len(classes), 0.7))
+        labels = np.concatenate([classes, rng.choice(classes, size=max(n - len(classes), 0), p=shares)])
+        return rng.permutation(labels).astype(dtype)
+
+    every = np.arange(k)
+    cases = [
+        (np.array([int(rng.integers(k))]), k),                          # one sample
+        (np.full(int(rng.integers(2, 50)), int(rng.integers(k))), k),     # one class only
+        (rng.permutation(np.repeat(every, int(rng.integers(1, 9)))), k),  # balanced: every weight 1
+        (drawn(int(rng.integers(20, 300)), every[1:]), k),                # class 0 absent
+        (drawn(int(rng.integers(20, 300)), every[:-1], np.int32), k),     # the last class absent
+        (drawn(int(rng.integers(20, 300)), np.delete(every, rng.choice(k, size=2, replace=False))), k),
+        (rng.permutation(np.r_[np.zeros(int(rng.integers(50, 200))), np.ones(int(rng.integers(1, 6)))]).astype(
+            np.uint8), 2),                                              # two classes, one rare
+    ]
+    for _ in range(20):
+        classes_n = int(rng.integers(2, 13))
+        present = np.flatnonzero(rng.random(classes_n) < 0.75)
+        present = present if len(present) else np.array([int(rng.integers(classes_n))])
+        cases.append((drawn(int(rng.integers(len(present), 400)), present), classes_n))
+    return cases
+
+
+def _weight_cases(labels: Any, num_classes: int | None, seed: int | None) -> list[tuple[np.ndarray, int]]:
+    given = [] if labels is None else [(np.asarray(labels, dtype=np.int64), num_classes)]
+    return given + ([] if seed is None else _label_cases(seed))
+
+
+def _described_weights(result: Any) -> dict[str, Any]:
+    """A returned dict as its keys (ints, or ``None`` for keys of another type) and its values, plainly."""
+    if not isinstance(result, dict):
+        return {"type": kind(result)}
+    keys = list(result)
+    numbers_ = [isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                for v in result.values()]
+    return {"type": "dict",
+            "keys": [int(k) if isinstance(k, (int, np.integer)) and not isinstance(k, bool) else None
+                     for k in keys],
+            "key_kinds": [kind(k) for k in keys],
+            "values": [float(v) if ok else kind(v) for v, ok in zip(result.values(), numbers_)]}
+
+
+def balanced_class_weights(
+    student: Callable[[np.ndarray, int], Any], labels: Any = None, num_classes: int | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Check ``student(y, num_classes)`` against the reference's balanced weights.
+
+    Args:
+        student: The student's ``balanced_class_weights``.
+        labels: The integer labels of one case. Defaults to ``None`` (no such case).
+        num_classes: The number of classes of that case. Defaults to ``None``.
+        seed: With a seed, also 27 generated cases: absent classes (first, last, two), one class
+            only, one sample, balanced labels, two classes with a rare one. Defaults to ``None``.
+
+    Raises:
+        CheckFailed: with expected / got / hint.
+    """
+    return {"got": [_described_weights(student(y.copy(), k)) for y, k in _weight_cases(labels, num_classes, seed)]}
+
+
+def _weights_hint(got: dict, want: dict[int, float], counts: np.ndarray, num_classes: int) -> str:
+    present = np.count_nonzero(counts)
+    absent = [c for c in range(num_classes) if not counts[c]]
+    rule = ("Each class c in y gets n / (k * n_c): n labels, n_c of them c, and k the number of classes "
+            "that occur in y.")
+    if absent and any(not isinstance(got.get(c), float) or got[c] != 1.0 for c in absent if c in got):
+        return f"A class that does not occur in y gets 1.0. {rule}"
+    if present != num_classes and all(
+            np.isclose(got.get(c, np.nan), want[c] * present / num_classes) for c in range(num_classes) if counts[c]):
+        return f"k counts the classes that occur in y ({present} here), not num_classes. {rule}"
+    return rule
+
+
+@observed_check(balanced_class_weights)
+def balanced_class_weights(observed, labels=None, num_classes=None, seed=None) -> None:
+    cases = _weight_cases(labels, num_classes, seed)
+    got = observed["got"]
+    check(isinstance(got, list) and len(got) == len(cases), "balanced_class_weights: one answer per case.",
+          len(cases), kind(got), "Run the test cell again.")
+    for (y, k), seen in zip(cases, got):
+        call = f"balanced_class_weights({show(y.tolist()) if len(y) <= 12 else f'<{len(y)} labels>'}, {k})"
+        want = reference.balanced_class_weights(y, k)
+        check(seen.get("type") == "dict", f"{call} should return a dict.", "a dict {class: weight}",
+              seen.get("type"), "Return a dict such as {0: 1.5, 1: 0.75}.")
+        keys = seen["keys"]
+        check(None not in keys and sorted(keys) == list(range(k)), f"{call}: the keys of the dict.",
+              f"the ints 0 to {k - 1}, one per class", list(zip(seen["key_kinds"], keys)),
+              "One int key per class the model tells apart, range(num_classes): a class absent from y too.")
+        values = dict(zip(keys, seen["values"]))
+        check(all(isinstance(v, float) for v in values.values()), f"{call}: the weights should be numbers.",
+              "numbers", values, "Make every weight a float.")
+        counts = np.bincount(y, minlength=k)
+        check(all(np.isclose(values[c], want[c], rtol=1e-5, atol=1e-7) for c in range(k)), f"{call} is wrong.",
+              want, values, _weights_hint(values, want, counts, k))
+
+
+class WeighingSequential(ProbedSequential):
+    """A ``ProbedSequential`` that adds up, per class, the sample weights of the batches it trains on.
+
+    ``model.weight_seen()`` is that sum: with ``class_weight`` or ``sample_weight``
+    it shows the weights ``fit`` really used, without weights each sample counts 1.
+    """
+
+    def __init__(self, *args: Any, num_classes: int = NUM_CLASSES, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = [tf.Variable(tf.zeros([num_classes], tf.float64), trainable=False)]  # a list: not a weight
+
+    def train_step(self, data: Any) -> Any:
+        _, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        labels = tf.cast(tf.reshape(y, [-1]), tf.int32)
+        weight = (tf.ones_like(labels, tf.float64) if sample_weight is None
+                  else tf.cast(tf.reshape(sample_weight, [-1]), tf.float64))
+        self._seen[0].assign_add(tf.math.unsorted_segment_sum(weight, labels, self._seen[0].shape[0]))
+        return super().train_step(data)
+
+    def weight_seen(self) -> np.ndarray:
+        return self._seen[0].numpy()
+
+
+def weighing_classifier(seed: int = 0) -> WeighingSequential:
+    """``probe_classifier``'s network as a compiled ``WeighingSequential``: 64 inputs, 16 ReLU units, 10 classes."""
+    set_seed(seed)
+    model = WeighingSequential([keras.Input(shape=(FLAT_DIM,)), keras.layers.Dense(16, activation="relu"),
+                                keras.layers.Dense(NUM_CLASSES, activation="softmax")], name="weighing_mlp")
+    return nb01.compile_model(model, 1e-2)
+
+
+def _imbalanced(per_class: int, rare: int, missing: bool, n_val: int, seed: int) -> dict[str, Any]:
+    """A training subset with ``per_class`` digits of each class but ``rare`` of one (and, with ``missing``, no 9)."""
+    data, rng = load_digits(), np.random.default_rng(seed)
+    absent = NUM_CLASSES - 1 if missing else None  # the last class: `y.max() + 1` then counts one class too few
+    minority = int(rng.integers(NUM_CLASSES - 1 if missing else NUM_CLASSES))
+    sizes = {c: rare if c == minority else 0 if c == absent else per_class for c in range(NUM_CLASSES)}
+    picked = np.concatenate([rng.choice(np.flatnonzero(data.y_train == c), n, replace=False)
+                             for c, n in sizes.items()])
+    picked = rng.permutation(picked)
+    start = int(rng.integers(len(data.x_val) - n_val + 1))
+    return {"x": data.x_train[picked], "y": data.y_train[picked], "minority": minority,
+            "x_val": data.x_val[start:start + n_val], "y_val": data.y_val[start:start + n_val],
+            "x_rare": data.x_test[data.y_test == minority]}
+
+
+def train_balanced(
+    student: Callable[..., Any], per_class: int = 30, rare: int = 4, missing: bool = False, n_val: int = 120,
+    epochs: int = 8, batch_size: int = 32, seed: int = 0,
+) -> dict[str, Any]:
+    """Check that ``student`` trains with balanced class weights and weighs its validation loss the same way.
+
+    Trains a ``weighing_classifier(seed=seed)`` on an imbalanced subset of the
+    training digits: ``per_class`` of each digit but ``rare`` of one drawn from
+    ``seed`` (and none of digit 9 with ``missing``), validating on ``n_val``
+    validation digits. The judge checks the History, the epochs and batches,
+    that the model kept its optimizer, that each class's training samples
+    carried the balanced weight, that the last ``val_loss`` is the weighted
+    loss of the final weights on the validation data (weights of the
+    validation labels' classes), and that the rare digit's recall on the test
+    digits beats, by 0.05 or more, that of the same model trained without
+    weights by the judge itself.
+
+    Args:
+        student: The student's ``train_balanced``.
+        per_class: Training digits of each common class. Defaults to 30.
+        rare: Training digits of the rare class. Defaults to 4.
+        missing: Leave digit 9 out of the training data (the rare digit is then another). Defaults to False.
+        n_val: Validation samples. Defaults to 120.
+        epochs: Epochs to ask for. Defaults to 8.
+        batch_size: Batch size to ask for. Defaults to 32.
+        seed: Seed of the model and of the subset. Defaults to 0.
+
+    Raises:
+        CheckFailed: with expected / got / hint.
+    """
+    d = _imbalanced(per_class, rare, missing, n_val, seed)
+    model = weighing_classifier(seed)
+    optimizer = model.optimizer
+    history = student(model, d["x"].copy(), d["y"].copy(), d["x_val"].copy(), d["y_val"].copy(), epochs, batch_size)
+    is_history = isinstance(history, keras.callbacks.History)
+    return {"returned": type(history).__name__, "exact_history": type(history) is keras.callbacks.History,
+            "history": plain(history.history) if is_history else None,
+            "train_batches": list(model.counter.train_batches), "weight_seen": model.weight_seen(),
+            "same_optimizer": model.optimizer is optimizer, "weights": model.get_weights()}
+
+
+def _recall(network: Any, weights: list, x: np.ndarray, label: int) -> float:
+    network.set_weights([np.asarray(w) for w in weights])
+    return float(np.mean(np.argmax(np.asarray(network(x, training=False)), axis=1) == label))
+
+
+@observed_check(train_balanced)
+def train_balanced(observed, per_class=30, rare=4, missing=False, n_val=120, epochs=8, batch_size=32, seed=0) -> None:
+    d = _imbalanced(per_class, rare, missing, n_val, seed)
+    name = f"train_balanced(model, <{len(d['y'])} samples, {rare} of digit {d['minority']}>, ..., epochs={epochs})"
+    check(observed["exact_history"] is True, f"{name} should return the History that fit returns.",
+          "a keras.callbacks.History", observed["returned"], "Return the result of model.fit(...) itself.")
+    check_equal(observed["train_batches"], [math.ceil(len(d["y"]) / batch_size)] * epochs,
+                f"{name}: training batches counted in each epoch.",
+                "Call fit once with epochs=epochs and batch_size=batch_size, on x_train and y_train as they are.")
+    check(observed["same_optimizer"] is True, f"{name} should train the model as it was given, already compiled.",
+          "the model's own optimizer", "a new optimizer", "Do not call model.compile again: just call model.fit.")
+    want = reference.balanced_class_weights(d["y"], NUM_CLASSES)
+    counts = np.bincount(d["y"], minlength=NUM_CLASSES)
+    per_sample = np.asarray(observed["weight_seen"], dtype=np.float64) / np.maximum(epochs * counts, 1)
+    check_close(np.round(per_sample, 6).tolist(), [want[c] if counts[c] else 0.0 for c in range(NUM_CLASSES)],
+                f"{name}: the weight each training sample of class 0..9 carried (0 for a class with no samples).",
+                "Pass class_weight=balanced_class_weights(y_train, model.output_shape[-1]) to fit.", rtol=1e-4)
+    history = observed["history"] if isinstance(observed["history"], dict) else {}
+    val_loss = history.get("val_loss")
+    check(isinstance(val_loss, list) and len(val_loss) == epochs, f"{name} should validate after every epoch.",
+          f"{epochs} values of 'val_loss'", sorted(history), "Pass validation_data=(x_val, y_val, val_weights).")
+    network = weighing_classifier(seed)
+    start = network.get_weights()
+    weights = observed["weights"]
+    check([np.shape(w) for w in weights] == [w.shape for w in start], f"{name}: the model should keep its layers.",
+          [w.shape for w in start], [np.shape(w) for w in weights], "Train the model you were given.")
+    network.set_weights(weights)
+    probs = np.clip(np.asarray(network(d["x_val"], training=False), dtype=np.float64), 1e-7, 1 - 1e-7)
+    val_weights = np.array([want[int(c)] for c in d["y_val"]])
+    weighted = float(np.mean(-val_weights * np.log(probs[np.arange(len(d["y_val"])), d["y_val"]])))
+    check_close(val_loss[-1], weighted, f"{name}: the last val_loss should be the loss of the final weights on "
+                "(x_val, y_val), each sample weighted by its class's weight.", "class_weight does not reach the "
+                "validation data: pass validation_data=(x_val, y_val, w_val), where w_val[i] is the weight of "
+                "class y_val[i].", rtol=1e-4, atol=1e-5)
+    network.set_weights(start)
+    network.fit(d["x"], d["y"], epochs=epochs, batch_size=batch_size, verbose=0)
+    baseline = _recall(network, network.get_weights(), d["x_rare"], d["minority"])
+    recall = _recall(network, weights, d["x_rare"], d["minority"])
+    check(recall >= baseline + 0.05, f"{name}: recall of digit {d['minority']} on the test digits.",
+          f"at least {baseline + 0.05:.3f} (trained without weights: {baseline:.3f})", round(recall, 3),
+          "Train with the balanced class weights, for the epochs and batch size you were given.")

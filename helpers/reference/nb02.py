@@ -1,12 +1,12 @@
 """Reference answer for notebook 02's exercises; used by helpers.checks.nb02.
 
-``fit`` cuts the training data into batches of ``batch_size`` samples and makes
-one gradient update per batch; the last batch of an epoch holds what is left,
-so an epoch has ``ceil(n_samples / batch_size)`` updates.
+``train`` hands ``fit`` a validation set of your own. ``balanced_class_weights``
+and ``train_balanced`` weigh an imbalanced training set so that every class
+counts as much in the loss, through ``class_weight`` for training and the
+matching ``sample_weight`` for validation (``class_weight`` never reaches the
+validation data).
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -16,43 +16,30 @@ tf = import_tensorflow()
 keras = tf.keras
 
 
-def updates_per_epoch(n_samples: int, batch_size: int) -> int:
-    """The number of gradient updates (batches) in one epoch of ``fit``.
+def balanced_class_weights(y: np.ndarray, num_classes: int) -> dict[int, float]:
+    """Class weights that give every class present in ``y`` the same total weight.
 
-    The last batch keeps the samples left over, so this rounds up.
-
-    Args:
-        n_samples: Training samples.
-        batch_size: Samples per batch.
-
-    Returns:
-        ``ceil(n_samples / batch_size)`` as an int.
-
-    Notebook 02's exercise 1.
-
-    >>> updates_per_epoch(1077, 32)
-    34
-    """
-    return math.ceil(n_samples / batch_size)
-
-
-def total_updates(n_samples: int, batch_size: int, epochs: int) -> int:
-    """The number of gradient updates in a whole ``fit`` run.
+    A class with ``n_c`` of the ``n`` labels gets ``n / (k * n_c)``, where ``k``
+    is the number of classes that occur in ``y``: each present class then
+    weighs ``n / k`` in all, and the weights of all samples add up to ``n``, as
+    without weights, so the loss keeps its scale. A class absent from ``y``
+    gets ``1.0``, Keras's own default for a class without a weight.
 
     Args:
-        n_samples: Training samples.
-        batch_size: Samples per batch.
-        epochs: Passes over the training data.
+        y: Integer labels from 0 to ``num_classes - 1``, at least one.
+        num_classes: How many classes the model tells apart.
 
     Returns:
-        ``epochs * updates_per_epoch(n_samples, batch_size)``.
+        ``{class: weight}`` with the int keys ``0 .. num_classes - 1`` and float values.
 
     Notebook 02's exercise 2.
 
-    >>> total_updates(1077, 32, 10)
-    340
+    >>> balanced_class_weights(np.array([0, 0, 0, 1]), 3)
+    {0: 0.6666666666666666, 1: 2.0, 2: 1.0}
     """
-    return epochs * updates_per_epoch(n_samples, batch_size)
+    counts = np.bincount(np.asarray(y).reshape(-1).astype(np.int64), minlength=num_classes)
+    present = np.count_nonzero(counts)
+    return {c: float(counts.sum() / (present * counts[c])) if counts[c] else 1.0 for c in range(num_classes)}
 
 
 def train(
@@ -78,9 +65,48 @@ def train(
     Returns:
         The ``History`` that ``fit`` returns.
 
-    Notebook 02's exercise 3.
+    Notebook 02's exercise 1.
     """
     return model.fit(
         x_train, y_train, epochs=epochs, batch_size=batch_size,
         validation_data=(x_val, y_val), verbose=0,
+    )
+
+
+def train_balanced(
+    model: keras.Model,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    epochs: int,
+    batch_size: int,
+) -> keras.callbacks.History:
+    """Train with balanced class weights, and weigh the validation loss the same way.
+
+    The weights come from the training labels, for every class the model
+    outputs (``model.output_shape[-1]``). ``class_weight`` applies to the
+    training batches only, so the validation samples get the weights of their
+    classes as the third element of ``validation_data``: ``loss`` and
+    ``val_loss`` then measure the same weighted loss.
+
+    Args:
+        model: A compiled Keras classifier with a softmax output.
+        x_train: Training inputs.
+        y_train: Integer training labels, classes possibly imbalanced or missing.
+        x_val: Validation inputs.
+        y_val: Integer validation labels.
+        epochs: Passes over the training data.
+        batch_size: Samples per gradient update.
+
+    Returns:
+        The ``History`` that ``fit`` returns.
+
+    Notebook 02's exercise 3.
+    """
+    weights = balanced_class_weights(y_train, model.output_shape[-1])
+    val_weights = np.array([weights[int(c)] for c in y_val], dtype=np.float32)
+    return model.fit(
+        x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+        validation_data=(x_val, y_val, val_weights), verbose=0,
     )

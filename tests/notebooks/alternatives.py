@@ -111,36 +111,6 @@ def compile_model(model, learning_rate):
     return model
 ''',
     },
-    "02_updates_per_epoch": {
-        "the integer trick -(-n // b)": '''
-def updates_per_epoch(n_samples: int, batch_size: int) -> int:
-    return -(-n_samples // batch_size)
-''',
-        "divmod and an if": '''
-def updates_per_epoch(n_samples, batch_size):
-    full, rest = divmod(n_samples, batch_size)
-    if rest:
-        full += 1
-    return full
-''',
-        "numpy ceil cast to int": '''
-def updates_per_epoch(n_samples, batch_size):
-    return int(np.ceil(n_samples / batch_size))
-''',
-    },
-    "02_total_updates": {
-        "sum over the epochs, `sum` shadowed": '''
-def total_updates(n_samples, batch_size, epochs):
-    sum = 0
-    for _ in range(epochs):
-        sum += updates_per_epoch(n_samples, batch_size)
-    return sum
-''',
-        "its own ceil, no call to updates_per_epoch": '''
-def total_updates(n_samples, batch_size, epochs):
-    return epochs * ((n_samples + batch_size - 1) // batch_size)
-''',
-    },
     "02_train": {
         "keyword arguments in another order, History kept in a variable": '''
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
@@ -148,6 +118,58 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
                         epochs=epochs, verbose=0, shuffle=True)
     print("final val_loss:", history.history["val_loss"][-1])
     return history
+''',
+    },
+    "02_balanced_class_weights": {
+        "a loop over classes with an if, `sum` and `vars` shadowed": '''
+def balanced_class_weights(y, num_classes):
+    sum = len(y)
+    vars = [int(np.sum(y == c)) for c in range(num_classes)]
+    k = len([n for n in vars if n > 0])
+    weights = {}
+    for c in range(num_classes):
+        if vars[c] == 0:
+            weights[c] = 1.0
+        else:
+            weights[c] = sum / (k * vars[c])
+    return weights
+''',
+        "scikit-learn's compute_class_weight, absent classes filled in": '''
+from sklearn.utils.class_weight import compute_class_weight
+
+
+def balanced_class_weights(y, num_classes):
+    present = np.unique(y)
+    balanced = compute_class_weight("balanced", classes=present, y=y)
+    weights = dict.fromkeys(range(num_classes), 1.0)
+    weights.update({int(c): float(w) for c, w in zip(present, balanced)})
+    return weights
+''',
+        "float32 arithmetic and NumPy float values": '''
+def balanced_class_weights(y: np.ndarray, num_classes: int) -> dict:
+    counts = np.bincount(y, minlength=num_classes).astype(np.float32)
+    k = np.float32(np.count_nonzero(counts))
+    n = np.float32(len(y))
+    return {int(c): (n / (k * counts[c]) if counts[c] > 0 else np.float32(1.0)) for c in range(num_classes)}
+''',
+    },
+    "02_train_balanced": {
+        "sample weights for both, from a NumPy lookup table": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    weights = balanced_class_weights(y_train, model.output_shape[-1])
+    table = np.array([weights[c] for c in sorted(weights)])
+    history = model.fit(x_train, y_train, sample_weight=table[y_train], batch_size=batch_size, epochs=epochs,
+                        validation_data=(x_val, y_val, table[y_val]), verbose=0)
+    print("class weights:", weights)
+    return history
+''',
+        "class_weight with a list comprehension and .get": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    num_classes = model.output_shape[-1]
+    class_weight = balanced_class_weights(y_train, num_classes)
+    val_sample_weight = np.asarray([class_weight.get(int(label), 1.0) for label in y_val], dtype=np.float32)
+    return model.fit(x=x_train, y=y_train, epochs=epochs, batch_size=batch_size, shuffle=True,
+                     class_weight=class_weight, validation_data=(x_val, y_val, val_sample_weight), verbose=0)
 ''',
     },
     "03_make_random_shift": {

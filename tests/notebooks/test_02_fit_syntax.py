@@ -9,55 +9,11 @@ from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, param
 )
 
 ASSIGNMENT = "02-fit-syntax"
-PER_EPOCH = "02_updates_per_epoch"
-TOTAL = "02_total_updates"
 TRAIN = "02_train"
+WEIGHTS = "02_balanced_class_weights"
+BALANCED = "02_train_balanced"
 
 WRONG = {
-    PER_EPOCH: {
-        "floor division drops the last, smaller batch": '''
-def updates_per_epoch(n_samples, batch_size):
-    return n_samples // batch_size
-''',
-        "always one extra batch, even when batch_size divides n_samples": '''
-def updates_per_epoch(n_samples, batch_size):
-    return n_samples // batch_size + 1
-''',
-        "rounds to the nearest int": '''
-def updates_per_epoch(n_samples, batch_size):
-    return round(n_samples / batch_size)
-''',
-        "returns the float quotient": '''
-def updates_per_epoch(n_samples, batch_size):
-    return n_samples / batch_size
-''',
-        "batch_size ignored (Keras's default of 32)": '''
-def updates_per_epoch(n_samples, batch_size):
-    return math.ceil(n_samples / 32)
-''',
-    },
-    TOTAL: {
-        "floor division in each epoch": '''
-def total_updates(n_samples, batch_size, epochs):
-    return epochs * (n_samples // batch_size)
-''',
-        "one epoch too few": '''
-def total_updates(n_samples, batch_size, epochs):
-    return (epochs - 1) * updates_per_epoch(n_samples, batch_size)
-''',
-        "one epoch too many": '''
-def total_updates(n_samples, batch_size, epochs):
-    return (epochs + 1) * updates_per_epoch(n_samples, batch_size)
-''',
-        "all epochs treated as one stream of samples (one partial batch in all)": '''
-def total_updates(n_samples, batch_size, epochs):
-    return math.ceil(n_samples * epochs / batch_size)
-''',
-        "epochs ignored": '''
-def total_updates(n_samples, batch_size, epochs):
-    return updates_per_epoch(n_samples, batch_size)
-''',
-    },
     TRAIN: {
         "validation_split instead of validation_data": '''
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
@@ -107,27 +63,6 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
 }
 
 RIGHT = {
-    PER_EPOCH: {
-        "negated floor division": '''
-def updates_per_epoch(n_samples, batch_size):
-    return -(-n_samples // batch_size)
-''',
-        "NumPy ceil cast to int": '''
-def updates_per_epoch(n_samples, batch_size):
-    return int(np.ceil(n_samples / batch_size))
-''',
-        "divmod with an extra batch for the remainder": '''
-def updates_per_epoch(n_samples, batch_size):
-    full, rest = divmod(n_samples, batch_size)
-    return full + (1 if rest else 0)
-''',
-    },
-    TOTAL: {
-        "a sum over epochs, formula inlined": '''
-def total_updates(n_samples, batch_size, epochs):
-    return sum((n_samples + batch_size - 1) // batch_size for _ in range(epochs))
-''',
-    },
     TRAIN: {
         "keyword x/y, a named History and shuffle spelled out": '''
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
@@ -145,26 +80,6 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
 }
 
 # Issue 17: mistakes that only the rule's boundaries or the contract of `train` expose.
-WRONG[PER_EPOCH].update({
-    "math.ceil of a floor division (rounds down first)": '''
-def updates_per_epoch(n_samples, batch_size):
-    return math.ceil(n_samples // batch_size)
-''',
-    "np.ceil left as a float": '''
-def updates_per_epoch(n_samples, batch_size):
-    return np.ceil(n_samples / batch_size)
-''',
-    "an extra batch only when there are more samples than batch_size": '''
-def updates_per_epoch(n_samples, batch_size):
-    return n_samples // batch_size + (1 if n_samples > batch_size and n_samples % batch_size else 0)
-''',
-})
-WRONG[TOTAL].update({
-    "floor in each epoch, one partial batch for the whole run": '''
-def total_updates(n_samples, batch_size, epochs):
-    return epochs * (n_samples // batch_size) + 1
-''',
-})
 WRONG[TRAIN].update({
     "compiles the model again before training": '''
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
@@ -178,29 +93,6 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
     return model.fit(x_all, y_all, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
 ''',
 })
-RIGHT[PER_EPOCH].update({
-    "floor division plus a bool for the remainder": '''
-def updates_per_epoch(n_samples, batch_size):
-    return n_samples // batch_size + (n_samples % batch_size > 0)
-''',
-    "a loop over batch starts, with builtin names as variables": '''
-def updates_per_epoch(n_samples, batch_size):
-    sum = 0
-    for input in range(0, n_samples, batch_size):
-        sum += 1
-    return sum
-''',
-})
-RIGHT[TOTAL].update({
-    "a helper function with type hints": '''
-def _batches(n: int, b: int) -> int:
-    return -(-n // b)
-
-
-def total_updates(n_samples: int, batch_size: int, epochs: int) -> int:
-    return _batches(n_samples, batch_size) * epochs
-''',
-})
 RIGHT[TRAIN].update({
     "builtin names as variables and shuffle=False": '''
 def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
@@ -211,3 +103,136 @@ def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
     return model.fit(input, y_train, validation_data=vars, verbose=0, shuffle=False, **sum)
 ''',
 })
+
+# Issue 19: balanced class weights, and training with them.
+WRONG[WEIGHTS] = {
+    "divides by num_classes, not by the classes present": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    return {c: float(len(y) / (num_classes * counts[c])) if counts[c] else 1.0 for c in range(num_classes)}
+''',
+    "an absent class gets 0.0": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    present = np.count_nonzero(counts)
+    return {c: float(len(y) / (present * counts[c])) if counts[c] else 0.0 for c in range(num_classes)}
+''',
+    "keys only for the classes present": '''
+def balanced_class_weights(y, num_classes):
+    classes, counts = np.unique(y, return_counts=True)
+    return {int(c): len(y) / (len(classes) * n) for c, n in zip(classes, counts)}
+''',
+    "inverse frequency, not normalised (1 / n_c)": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    return {c: 1.0 / counts[c] if counts[c] else 1.0 for c in range(num_classes)}
+''',
+    "the frequency itself: common classes weigh more": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    present = np.count_nonzero(counts)
+    return {c: float(present * counts[c] / len(y)) if counts[c] else 1.0 for c in range(num_classes)}
+''',
+    "scaled to the largest class (max_count / n_c)": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    return {c: float(counts.max() / counts[c]) if counts[c] else 1.0 for c in range(num_classes)}
+''',
+    "classes counted from y.max() + 1": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y)
+    present = np.count_nonzero(counts)
+    return {c: float(len(y) / (present * counts[c])) if counts[c] else 1.0 for c in range(len(counts))}
+''',
+    "float keys": '''
+def balanced_class_weights(y, num_classes):
+    counts = np.bincount(y, minlength=num_classes)
+    present = np.count_nonzero(counts)
+    return {float(c): float(len(y) / (present * counts[c])) if counts[c] else 1.0 for c in range(num_classes)}
+''',
+}
+WRONG[BALANCED] = {
+    "no class weights at all": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+''',
+    "class_weight for training, unweighted validation": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    weights = balanced_class_weights(y_train, model.output_shape[-1])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+                     validation_data=(x_val, y_val), verbose=0)
+''',
+    "validation weights computed from the validation labels": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    weights = balanced_class_weights(y_train, model.output_shape[-1])
+    own = balanced_class_weights(y_val, model.output_shape[-1])
+    w_val = np.array([own[c] for c in y_val])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+                     validation_data=(x_val, y_val, w_val), verbose=0)
+''',
+    "number of classes from y_train.max() + 1 (a missing last class breaks the lookup)": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    weights = balanced_class_weights(y_train, int(y_train.max()) + 1)
+    w_val = np.array([weights[c] for c in y_val])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+                     validation_data=(x_val, y_val, w_val), verbose=0)
+''',
+    "the rare class boosted by hand": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    counts = np.bincount(y_train, minlength=10)
+    weights = {c: 10.0 if 0 < counts[c] < counts.max() else 1.0 for c in range(10)}
+    w_val = np.array([weights[c] for c in y_val])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+                     validation_data=(x_val, y_val, w_val), verbose=0)
+''',
+    "oversamples the rare class instead of weighing it": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    counts = np.bincount(y_train, minlength=10)
+    rare = np.flatnonzero(y_train == np.argmin(np.where(counts > 0, counts, counts.max())))
+    extra = np.repeat(rare, 6)
+    x, y = np.concatenate([x_train, x_train[extra]]), np.concatenate([y_train, y_train[extra]])
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val), verbose=0)
+''',
+    "weights computed but validation_data left out": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    weights = balanced_class_weights(y_train, model.output_shape[-1])
+    return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights, verbose=0)
+''',
+}
+RIGHT[WEIGHTS] = {
+    "np.unique and a dict filled with 1.0 first": '''
+def balanced_class_weights(y, num_classes):
+    weights = {c: 1.0 for c in range(num_classes)}
+    classes, counts = np.unique(y, return_counts=True)
+    for c, n in zip(classes, counts):
+        weights[int(c)] = len(y) / (len(classes) * n)
+    return weights
+''',
+    "collections.Counter": '''
+from collections import Counter
+
+
+def balanced_class_weights(y, num_classes):
+    counts = Counter(int(label) for label in y)
+    k = len(counts)
+    return {c: (len(y) / (k * counts[c]) if c in counts else 1.0) for c in range(num_classes)}
+''',
+}
+RIGHT[BALANCED] = {
+    "sample_weight for training, weights looked up with NumPy": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    table = balanced_class_weights(y_train, model.output_shape[-1])
+    lookup = np.array([table[c] for c in range(len(table))], dtype="float32")
+    return model.fit(x_train, y_train, sample_weight=lookup[y_train], epochs=epochs, batch_size=batch_size,
+                     validation_data=(x_val, y_val, lookup[y_val]), verbose=0)
+''',
+    "class count from the last layer's units, a named History": '''
+def train_balanced(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+    n_classes = model.layers[-1].units
+    cw = balanced_class_weights(y_train, n_classes)
+    w_val = np.vectorize(cw.get)(y_val).astype(np.float32)
+    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, class_weight=cw,
+                        validation_data=(x_val, y_val, w_val), verbose=0)
+    return history
+''',
+}

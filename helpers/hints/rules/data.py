@@ -165,3 +165,17 @@ def history_key(match: re.Match, ctx: Context) -> str | None:
                     "model.fit(x, y, validation_data=(x_val, y_val), ...)  # or validation_split=0.2")
     where = "logs" if "logs" in ctx.line and "history" not in ctx.line.lower() else "history.history"
     return hint(f"{key!r} was not logged; {where} has {keys}.", f'use one of those names, e.g. {where}["{keys[0]}"]')
+
+
+# --- class weights ----------------------------------------------------------------------------
+
+
+@rule("InvalidArgumentError", r"MapDataset.*indices\[\d+\] = (\d+) is not in \[0, (\d+)\)")
+def class_weight_without_every_class(match: re.Match, ctx: Context) -> str | None:
+    weights = ctx.call.kwargs.get("class_weight") if ctx.call is not None else None
+    if not isinstance(weights, dict):
+        return None
+    label, size = match.group(1), int(match.group(2))
+    return hint(f"class_weight has no weight for class {label}: with a tf.data dataset, Keras looks the weights up "
+                f"in a table of the classes 0 to {size - 1}, its largest key.",
+                "give class_weight one key per class the model outputs: {c: w for c in range(num_classes)}")

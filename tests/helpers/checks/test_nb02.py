@@ -1,6 +1,7 @@
-"""helpers.checks.nb02: update counts judged against the reference, and train() watched by a batch-counting model."""
+"""helpers.checks.nb02: train() watched by a batch-counting model; balanced class weights and training with them."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from helpers import checks
@@ -10,18 +11,40 @@ from helpers.data import load_digits
 from helpers.reference import nb02 as reference
 
 
-def test_counts_are_judged_against_the_reference_on_any_sizes():
-    """Does the check accept ceil(n / b) on sizes it has no table for, and reject floor division?"""
-    for n, b in [(7, 3), (1234, 99), (5, 5)]:
-        checks.nb02.updates_per_epoch(reference.updates_per_epoch, n, b)
-    with pytest.raises(CheckFailed, match=r"updates_per_epoch\(7, 3\) is wrong(.|\n)*expected: 3(.|\n)*got: +2"):
-        checks.nb02.updates_per_epoch(lambda n, b: n // b, 7, 3)
+def test_weights_are_judged_against_the_reference_on_any_labels():
+    """Does the check accept the reference on given and generated labels, and name an absent class's weight?"""
+    checks.nb02.balanced_class_weights(reference.balanced_class_weights, [0, 0, 0, 1], 3)
+    for seed in (0, 2**31 - 1):
+        checks.nb02.balanced_class_weights(reference.balanced_class_weights, seed=seed)
+
+    def absent_zero(y, num_classes):
+        return {c: (w if c in set(y.tolist()) else 0.0)
+                for c, w in reference.balanced_class_weights(y, num_classes).items()}
+
+    with pytest.raises(CheckFailed, match=r"balanced_class_weights\(\[0, 0, 0, 1\], 3\) is wrong(.|\n)*gets 1.0"):
+        checks.nb02.balanced_class_weights(absent_zero, [0, 0, 0, 1], 3)
 
 
-def test_a_float_count_is_rejected():
-    """Is 4.0 rejected where the int 4 is expected?"""
-    with pytest.raises(CheckFailed, match="total_updates"):
-        checks.nb02.total_updates(lambda n, b, e: float(reference.total_updates(n, b, e)), 100, 30, 3)
+@pytest.mark.parametrize("seed", [0, 2**31 - 1])
+def test_generated_labels_catch_dividing_by_num_classes(seed):
+    """Do the generated labels (classes absent) reject n / (num_classes * n_c), right whenever every class occurs?"""
+    def all_classes(y, num_classes):
+        counts = np.bincount(y, minlength=num_classes)
+        return {c: float(len(y) / (num_classes * counts[c])) if counts[c] else 1.0 for c in range(num_classes)}
+
+    checks.nb02.balanced_class_weights(all_classes, [2, 0, 1, 1], 3)
+    with pytest.raises(CheckFailed, match="not num_classes"):
+        checks.nb02.balanced_class_weights(all_classes, seed=seed)
+
+
+def test_weights_need_int_keys_for_every_class():
+    """Are float keys, and a dict without the absent classes, rejected?"""
+    with pytest.raises(CheckFailed, match="the keys of the dict"):
+        checks.nb02.balanced_class_weights(
+            lambda y, k: {float(c): w for c, w in reference.balanced_class_weights(y, k).items()}, [0, 1], 2)
+    with pytest.raises(CheckFailed, match="the keys of the dict"):
+        checks.nb02.balanced_class_weights(
+            lambda y, k: {c: w for c, w in reference.balanced_class_weights(y, k).items() if c in y}, [0, 1], 3)
 
 
 def test_probe_classifier_counts_batches_and_keeps_the_callers_callbacks():
@@ -45,17 +68,6 @@ def test_validating_on_the_training_data_is_rejected():
         checks.nb02.train(validates_on_training_data, n_train=60, n_val=30, epochs=1, batch_size=30)
 
 
-@pytest.mark.parametrize("seed", [0, 2**31 - 1])
-def test_generated_counts_pass_the_reference_and_catch_an_extra_batch_at_exact_multiples(seed):
-    """Do the generated cases accept ceil(n / b) for any seed, and reject `n // b + 1` (wrong only at multiples)?"""
-    checks.nb02.updates_per_epoch(reference.updates_per_epoch, seed=seed)
-    checks.nb02.total_updates(reference.total_updates, seed=seed)
-    with pytest.raises(CheckFailed, match="no extra batch"):
-        checks.nb02.updates_per_epoch(lambda n, b: n // b + 1, seed=seed)
-    with pytest.raises(CheckFailed, match="total_updates"):
-        checks.nb02.total_updates(lambda n, b, e: -(-n * e // b), seed=seed)
-
-
 def test_a_recompiled_model_and_a_history_subclass_are_rejected():
     """Is compiling the given model again rejected, and is a subclass of History not taken for the History?"""
     from helpers import tf
@@ -76,3 +88,31 @@ def test_a_recompiled_model_and_a_history_subclass_are_rejected():
         checks.nb02.train(recompiles, n_train=60, n_val=30, epochs=1, batch_size=30)
     with pytest.raises(CheckFailed, match="should return the History"):
         checks.nb02.train(subclass, n_train=60, n_val=30, epochs=1, batch_size=30)
+
+
+def test_train_balanced_passes_the_reference_and_sees_the_weights_used():
+    """Does the reference pass (a class missing too), and does the weighing model see class_weight and sample_weight?"""
+    checks.nb02.train_balanced(reference.train_balanced, missing=True, seed=3)
+    digits = load_digits()
+    model = checks.nb02.weighing_classifier(seed=1)
+    y = digits.y_train[:40]
+    model.fit(digits.x_train[:40], y, epochs=2, batch_size=16, class_weight={3: 4.0}, verbose=0)
+    np.testing.assert_allclose(model.weight_seen(), 2 * np.bincount(y, minlength=10) * np.where(np.arange(10) == 3, 4, 1))
+    assert len(model.get_weights()) == 4, "the weighing counter must not be one of the model's weights"
+
+
+def test_train_balanced_rejects_unweighted_validation_and_unweighted_training():
+    """Is an unweighted val_loss named, and training without weights caught by the weights each class carried?"""
+    def unweighted_validation(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+        weights = reference.balanced_class_weights(y_train, 10)
+        return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, class_weight=weights,
+                         validation_data=(x_val, y_val), verbose=0)
+
+    def no_weights(model, x_train, y_train, x_val, y_val, epochs, batch_size):
+        return model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_val, y_val),
+                         verbose=0)
+
+    with pytest.raises(CheckFailed, match="class_weight does not reach the validation data"):
+        checks.nb02.train_balanced(unweighted_validation, epochs=2, seed=4)
+    with pytest.raises(CheckFailed, match="the weight each training sample"):
+        checks.nb02.train_balanced(no_weights, epochs=2, seed=4)

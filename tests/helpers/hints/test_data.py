@@ -132,6 +132,12 @@ def grey_images_into_rgb_model(tf):
     base.predict(np.zeros((2, 32, 32, 1), "float32"), verbose=0)
 
 
+@mistake("class_weight has no weight for class", "range(num_classes)")
+def class_weight_missing_classes_with_a_dataset(tf):
+    ds = tf.data.Dataset.from_tensor_slices((X, Y)).batch(8)
+    compiled(tf.keras).fit(ds, class_weight={0: 1.0, 1: 2.0}, verbose=0)
+
+
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_mistake_gets_a_hint_naming_the_fix(tf, name):
     """Does the real error of each mistake get a hint that names the fix?"""

@@ -6,20 +6,27 @@ import pytest
 
 from helpers.checks.nb02 import probe_classifier
 from helpers.data import load_digits
-from helpers.reference.nb02 import total_updates, train, updates_per_epoch
+from helpers.reference.nb02 import balanced_class_weights, train
 
 
-@pytest.mark.parametrize("n, b, want", [(100, 30, 4), (120, 30, 4), (1077, 32, 34), (10, 64, 1), (0, 8, 0)])
-def test_updates_per_epoch_rounds_up(n, b, want):
-    """Does the last, smaller batch count as an update, and an exact division add none?"""
-    got = updates_per_epoch(n, b)
-    assert got == want and type(got) is int
+@pytest.mark.parametrize("y, k, want", [
+    ([0, 0, 0, 1], 2, {0: 2 / 3, 1: 2.0}),
+    ([0, 0, 0, 1], 3, {0: 2 / 3, 1: 2.0, 2: 1.0}),       # k counts the classes present: 2
+    ([4, 4, 4], 5, {0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}),
+    ([2, 0, 1, 2, 0, 1], 3, {0: 1.0, 1: 1.0, 2: 1.0}),
+])
+def test_balanced_class_weights_follow_the_rule(y, k, want):
+    """Does every present class get n / (k * n_c), an absent one 1.0, with int keys and float values?"""
+    got = balanced_class_weights(np.array(y), k)
+    assert list(got) == list(range(k)) and all(type(w) is float for w in got.values())
+    np.testing.assert_allclose([got[c] for c in range(k)], [want[c] for c in range(k)])
 
 
-def test_total_updates_multiplies_by_epochs():
-    """Is a run's update count the per-epoch count times the epochs?"""
-    assert total_updates(100, 30, 3) == 12
-    assert total_updates(1077, 32, 10) == 340
+def test_balanced_weights_keep_the_total_weight():
+    """Do the weights of all samples add up to the number of samples, as without weights?"""
+    y = np.random.default_rng(0).choice(7, size=300, p=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05, 0.0])
+    weights = balanced_class_weights(y, 9)
+    assert np.isclose(sum(weights[c] for c in y), len(y))
 
 
 def test_train_counts_batches_and_validates_on_given_data():
