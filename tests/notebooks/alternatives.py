@@ -411,10 +411,9 @@ def train_with_checkpoint(model, train, val, folder, patience, epochs):
     ], validation_data=val)
     return best_file
 ''',
-        "a subfolder made first, mode='min' and verbose checkpoint messages silenced": '''
+        "mode='min' spelled out, verbose checkpoint messages silenced, the stopper listed first": '''
 def train_with_checkpoint(model, train, val, folder, patience, epochs):
-    os.makedirs(os.path.join(folder, "runs"), exist_ok=True)
-    checkpoint_path = os.path.join(folder, "runs", "digits.keras")
+    checkpoint_path = os.path.join(folder, "digits.keras")
     checkpoint = keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", mode="min",
                                                  save_best_only=True, verbose=0)
     early = keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=patience, min_delta=0)

@@ -1,7 +1,9 @@
 """Notebook 08's tests judged in-process: wrong early-stopping code is rejected, differently written right code accepted."""
 from __future__ import annotations
 
+from pathlib import Path
 
+from autograder.paths import REPO
 from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, parametrized in conftest
     test_differently_written_answer_is_accepted,
     test_reference_answers_pass_in_process,
@@ -330,3 +332,27 @@ def test_callback_tests_check_both_restore_and_reset(notebook):
     """Does a callback that never resets pass the stopping tests but fail the restore-and-reset cell?"""
     results = notebook.judge(CALLBACK, WRONG[CALLBACK]["no reset between fits (state set in __init__ only)"])
     assert results["08_patience_stopping_restore_test"] is not None
+
+
+SAVED = {".keras", ".h5", ".csv"}
+
+
+def _saved_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.suffix in SAVED or "checkpoint" in p.name.lower()]
+
+
+def test_running_the_notebook_leaves_no_saved_files(notebook):
+    """Does executing notebook 08 (which saves models and a CSV log) leave no file in the repository's folders?"""
+    assert notebook is not None
+    for folder in (REPO, REPO / "solutions" / ASSIGNMENT, REPO / "course" / ASSIGNMENT):
+        assert not [p for p in folder.iterdir() if p.suffix in SAVED], folder
+    assert not _saved_files(REPO / "solutions" / ASSIGNMENT) and not _saved_files(REPO / "course" / ASSIGNMENT)
+
+
+def test_grading_leaves_no_saved_files(graded, tmp_path_factory):
+    """Does grading notebook 08 leave no .keras, .h5 or .csv file in the course root or a student's folder?"""
+    assert ASSIGNMENT in graded
+    roots = list(tmp_path_factory.getbasetemp().glob(f"root-{ASSIGNMENT[:2]}*"))
+    assert roots
+    left = [p for root in roots for p in _saved_files(root)]
+    assert not left, left
