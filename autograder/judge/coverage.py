@@ -1,6 +1,6 @@
 """Which notebooks the grader judges outside the kernel, read from the sources without importing TensorFlow.
 
-A check is *observed* when ``helpers/checks/nbNN.py`` declares it with
+A check is *observed* when ``helpers/checks/nbNN.py`` (or ``nbNN_topic.py``) declares it with
 ``@observed_check(...)`` (``helpers.checks.observed``). A notebook is judged
 outside the kernel when every line of every test cell calls an observed check
 (or ``checks.passed``): then nothing the kernel does can change a verdict, and
@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 
 from autograder.cells import is_test
 from autograder.paths import REPO
+from helpers.checks.observed import notebook_module
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,7 +30,7 @@ def observed_checks() -> frozenset[str]:
             if isinstance(node, ast.FunctionDef) and any(
                     isinstance(d, ast.Call) and getattr(d.func, "id", None) == "observed_check"
                     for d in node.decorator_list):
-                found.add(f"{path.stem}.{node.name}")
+                found.add(f"{notebook_module(path.stem)}.{node.name}")
     return frozenset(found)
 
 

@@ -1,4 +1,7 @@
-"""Checks for notebook 08: Keras's EarlyStopping, the early-stopping rule by hand, and a callback of one's own.
+"""Checks for notebook 08: the early-stopping rule by hand, and a callback of one's own.
+
+The checkpoint exercise (EarlyStopping and ModelCheckpoint in one ``fit``) is
+checked in ``helpers.checks.nb08_saving`` and re-exported here.
 
 Each check observes in the kernel and judges from the observation
 (``helpers.checks.observed``). The callbacks run on scripted logs, so the
@@ -32,6 +35,7 @@ from helpers.checks.observed import observed_check
 from helpers.checks.plain import scalar
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb08 as reference
+from helpers.checks.nb08_saving import train_with_checkpoint  # noqa: F401 - test cells call checks.nb08.<name>
 
 tf = import_tensorflow()
 keras = tf.keras
@@ -40,7 +44,6 @@ Scripts = Mapping[str, Sequence[float]]
 Weights = list[np.ndarray]
 #: Values and margins that are exact in binary, so that ``value < best - min_delta`` has one answer.
 _STEP = 0.125
-_MONITORS = {"val_loss": "min", "loss": "min", "val_accuracy": "max", "accuracy": "max"}
 
 
 def drive(callback: keras.callbacks.Callback, scripts: Scripts, model: keras.Model) -> tuple[int, list[Weights]]:
@@ -137,90 +140,6 @@ def _rounded(rng: np.random.Generator, n: int, mode: str) -> list[float]:
 def _one_per_case(observed: Any, count: int, name: str) -> None:
     check(isinstance(observed, list) and len(observed) == count, f"{name}: one result per case.", count,
           len(observed) if isinstance(observed, list) else type(observed).__name__, "Run each case once.")
-
-
-_MAKE_CASES = ((3, "val_loss", [0.9, 0.7, 0.8, 0.75, 0.72, 0.71, 0.5, 0.4]),)
-
-
-def early_stopping_cases(cases: Sequence[tuple] | None, seed: int | None) -> list[tuple[int, str, list, str]]:
-    """``(patience, monitor, script, mode)``: the given cases (or the visible ones), then three drawn from ``seed``."""
-    chosen = [(c[0], c[1], list(c[2]), c[3] if len(c) > 3 else _MONITORS.get(c[1], "min"))
-              for c in (cases if cases is not None else (() if seed is not None else _MAKE_CASES))]
-    if seed is not None:
-        rng = np.random.default_rng(seed)
-        for _ in range(3):
-            monitor = str(rng.choice(list(_MONITORS)))
-            mode = _MONITORS[monitor]
-            chosen.append((int(rng.integers(0, 4)), monitor, _rounded(rng, int(rng.integers(1, 9)), mode), mode))
-    return chosen
-
-
-def _settings(stopper: Any) -> dict[str, Any]:
-    """The callback's class and settings, as plain data."""
-    return {"class": f"{type(stopper).__module__}.{type(stopper).__qualname__}",
-            "exact": type(stopper) is keras.callbacks.EarlyStopping,
-            **{key: scalar(getattr(stopper, key, None))
-               for key in ("monitor", "patience", "restore_best_weights", "min_delta", "mode", "baseline",
-                           "start_from_epoch")}}
-
-
-def make_early_stopping(student: Callable[..., Any], cases: Sequence[tuple] | None = None, *,
-                        seed: int | None = None, model_seed: int = 1) -> list[dict[str, Any]]:
-    """Check that ``student(patience, monitor)`` returns Keras's EarlyStopping, set up to restore the best weights.
-
-    For each case the callback's class and settings are observed, then it runs
-    in a real ``fit`` on the scripted values: it must stop after the rule's
-    epoch count and leave the best epoch's weights.
-
-    Args:
-        student: The student's ``make_early_stopping``.
-        cases: ``(patience, monitor, script)`` or ``(patience, monitor, script, mode)``
-            tuples, ``mode`` being the direction Keras infers from the name
-            (from ``_MONITORS``, else ``"min"``, when left out). Defaults to the visible case.
-        seed: Add three cases drawn from it (``early_stopping_cases``). Defaults to ``None``.
-        model_seed: Seed of the tiny model that trains. Defaults to 1.
-
-    Raises:
-        CheckFailed: with expected / got / hint.
-    """
-    observed = []
-    for patience, monitor, script, _ in early_stopping_cases(cases, seed):
-        stopper = student(patience, monitor)
-        settings = _settings(stopper)
-        run = _run(stopper, {monitor: script}, "fit", model_seed) if settings["exact"] else None
-        observed.append({"settings": settings, "run": run})
-    return observed
-
-
-@observed_check(make_early_stopping)
-def make_early_stopping(observed, cases=None, seed=None, model_seed=1) -> None:
-    chosen = early_stopping_cases(cases, seed)
-    _one_per_case(observed, len(chosen), "make_early_stopping")
-    defaults = _settings(keras.callbacks.EarlyStopping())
-    for got, (patience, monitor, script, mode) in zip(observed, chosen):
-        name = f"make_early_stopping({patience}, {monitor!r})"
-        settings = got["settings"]
-        check(settings["exact"] is True, f"{name} should return Keras's own EarlyStopping class.",
-              "keras.callbacks.EarlyStopping", settings["class"],
-              "Return keras.callbacks.EarlyStopping(...) itself, not a subclass or a callback of your own.")
-        check_equal(settings["monitor"], monitor, f"{name} should watch {monitor!r}.", "Pass monitor=monitor.")
-        check_equal(settings["patience"], patience, f"{name} should have patience {patience}.",
-                    "Pass patience=patience.")
-        check(settings["restore_best_weights"] is True, f"{name} should restore the best weights.", True,
-              settings["restore_best_weights"], "Pass restore_best_weights=True.")
-        for key in ("min_delta", "mode", "baseline", "start_from_epoch"):
-            check_equal(settings[key], defaults[key], f"{name}: {key} should keep its default.",
-                        f"Do not pass {key}: leave it at Keras's default.")
-        run = got["run"]
-        if run["error"] is not None:
-            fail(f"{name}: fit with this callback failed.", "a finished fit", run["error"],
-                 "Pass only monitor, patience and restore_best_weights.")
-        ran, best = reference.stop_point(script, patience, 0.0, mode)
-        check_equal(run["ran"], ran, f"{name}: with {monitor} = {script}, training should run this many epochs.",
-                    "Keep min_delta and mode at their defaults.")
-        check(_same(run["weights"], epoch_weights(len(script), "fit", model_seed)[best]),
-              f"{name}: after fit, the model should hold the weights of epoch {best + 1}.",
-              f"the weights of epoch {best + 1}", "other weights", "Pass restore_best_weights=True.")
 
 
 _UNTIL_CASES = (

@@ -77,6 +77,16 @@ class ObservedCheck:
         return f"<check {self.name}>"
 
 
+def notebook_module(stem: str) -> str:
+    """The ``nbNN`` a checks module belongs to: a notebook's checks may be split over ``nbNN.py`` and
+    ``nbNN_topic.py`` (re-exported by ``nbNN``), and test cells reach them all as ``checks.nbNN.name``.
+
+    >>> notebook_module("nb08_saving")
+    'nb08'
+    """
+    return stem.split("_", 1)[0]
+
+
 def observed_check(observe: Callable[..., dict]) -> Callable[[Callable[..., None]], ObservedCheck]:
     """Declare a check from its ``observe`` function; decorate the ``judge`` with the result.
 
@@ -88,7 +98,7 @@ def observed_check(observe: Callable[..., dict]) -> Callable[[Callable[..., None
     >>> double(lambda n: n + n, 5)
     """
     def declare(judge: Callable[..., None]) -> ObservedCheck:
-        module = observe.__module__.rsplit(".", 1)[-1]
+        module = notebook_module(observe.__module__.rsplit(".", 1)[-1])
         check = ObservedCheck(f"{module}.{observe.__name__}", observe, judge)
         REGISTRY[check.name] = check
         return check

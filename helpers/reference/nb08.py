@@ -6,7 +6,8 @@ so far by more than ``min_delta``; after ``patience`` epochs in a row without
 an improvement, training stops, and with ``restore_best_weights=True`` the
 model gets back the weights of its best epoch.
 
-- ``make_early_stopping``: Keras's callback, set up as the course uses it;
+- ``train_with_checkpoint``: Keras's ``EarlyStopping`` and ``ModelCheckpoint`` in one
+  ``fit``: the best epoch's model saved to a ``.keras`` file;
 - ``stop_point``: the rule as a pure function, for a loss or an accuracy: how
   many epochs run and which epoch is the best (the checks' expected values);
 - ``epochs_until_stop``: the rule for a loss, as the exercise asks for it;
@@ -14,6 +15,7 @@ model gets back the weights of its best epoch.
 """
 from __future__ import annotations
 
+import os
 from typing import Sequence
 
 from helpers.quiet import import_tensorflow
@@ -24,25 +26,34 @@ keras = tf.keras
 MODES = ("min", "max")
 
 
-def make_early_stopping(patience: int = 3, monitor: str = "val_loss") -> keras.callbacks.EarlyStopping:
-    """Keras's ``EarlyStopping`` that watches ``monitor`` and restores the best weights.
+def train_with_checkpoint(model: keras.Model, train: tuple, val: tuple, folder: str, patience: int = 2,
+                          epochs: int = 12) -> str:
+    """Train with early stopping, keeping the best epoch's model on disk, and return the file's path.
+
+    ``EarlyStopping`` ends training ``patience`` epochs after the lowest
+    validation loss; ``ModelCheckpoint(save_best_only=True)`` rewrites the
+    file only when the validation loss improves, so the file holds the best
+    epoch's model (weights, architecture and optimizer state) whatever the
+    model in memory ends with.
 
     Args:
-        patience: Epochs without improvement before training stops.
-            Defaults to 3.
-        monitor: The logged quantity to watch; its direction (lower or
-            higher is better) is inferred from its name. Defaults to
-            ``"val_loss"``.
+        model: A compiled model.
+        train: ``(x, y)`` to train on.
+        val: ``(x_val, y_val)`` to validate on.
+        folder: An existing folder for the checkpoint.
+        patience: Epochs without improvement before training stops. Defaults to 2.
+        epochs: The most epochs to run. Defaults to 12.
 
     Returns:
-        A ``keras.callbacks.EarlyStopping`` with ``restore_best_weights=True``.
+        The path of the ``.keras`` file, for ``keras.models.load_model``.
 
     Notebook 08's exercise 1.
-
-    >>> make_early_stopping(5).patience
-    5
     """
-    return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True)
+    path = os.path.join(folder, "best.keras")
+    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience),
+                 keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)]
+    model.fit(*train, validation_data=val, epochs=epochs, callbacks=callbacks, verbose=0)
+    return path
 
 
 def _check_mode(mode: str) -> None:

@@ -145,6 +145,8 @@ TOLERATED: dict[str, str] = {
     "06_predict_labels/constant-minus-1/70524c8c": _VERBOSE,
     "06_predict_top_k/constant-plus-1/d18fd8c3": _VERBOSE,
     "06_predict_top_k/constant-minus-1/6eb65501": _VERBOSE,
+    "08_train_with_checkpoint/constant-plus-1/8ba25f00": _VERBOSE,
+    "08_train_with_checkpoint/constant-minus-1/c6c0ca6f": _VERBOSE,
     "07_eval_step/training-dropped/6f550414": _INFERENCE,
     "07_train_loop/training-dropped/0a40161a": _INFERENCE,
 }

@@ -509,11 +509,25 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     return history
 ''',
     },
-    "08_make_early_stopping": {
-        "keyword arguments in another order, defaults spelled out": '''
-def make_early_stopping(patience, monitor):
-    return tf.keras.callbacks.EarlyStopping(restore_best_weights=True, monitor=monitor, patience=patience,
-                                            min_delta=0, mode="auto")
+    "08_train_with_checkpoint": {
+        "a str path built with an f-string, callbacks listed inline, positional fit": '''
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    best_file = f"{folder}/best_model.keras"
+    model.fit(train[0], train[1], None, epochs, 0, [
+        keras.callbacks.EarlyStopping("val_loss", patience=patience),
+        keras.callbacks.ModelCheckpoint(best_file, "val_loss", save_best_only=True),
+    ], validation_data=val)
+    return best_file
+''',
+        "mode='min' spelled out, verbose checkpoint messages silenced, the stopper listed first": '''
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    checkpoint_path = os.path.join(folder, "digits.keras")
+    checkpoint = keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", mode="min",
+                                                 save_best_only=True, verbose=0)
+    early = keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=patience, min_delta=0)
+    x_train, y_train = train
+    model.fit(x_train, y_train, validation_data=val, epochs=epochs, callbacks=[early, checkpoint], verbose=0)
+    return checkpoint_path
 ''',
     },
     "08_epochs_until_stop": {

@@ -1,7 +1,9 @@
 """Notebook 08's tests judged in-process: wrong early-stopping code is rejected, differently written right code accepted."""
 from __future__ import annotations
 
+from pathlib import Path
 
+from autograder.paths import REPO
 from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, parametrized in conftest
     test_differently_written_answer_is_accepted,
     test_reference_answers_pass_in_process,
@@ -9,13 +11,31 @@ from tests.notebooks.answers import (  # noqa: F401 - collected by pytest, param
 )
 
 ASSIGNMENT = "08-early-stopping"
-MAKE = "08_make_early_stopping"
+CKPT = "08_train_with_checkpoint"
 UNTIL = "08_epochs_until_stop"
 CALLBACK = "08_patience_stopping"
 
 
-def make(body: str) -> str:
-    return f"\ndef make_early_stopping(patience, monitor):\n    {body}\n"
+# train_with_checkpoint: the reference with one marked part changed.
+CKPT_TEMPLATE = '''
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    path = <PATH>
+    callbacks = [<STOPPER>,
+                 keras.callbacks.ModelCheckpoint(path, <CHECKPOINT>)]
+    model.fit(*train, validation_data=<VAL>, epochs=<EPOCHS>, callbacks=callbacks, verbose=0)
+    return <RETURN>
+'''
+CKPT_PARTS = {"<PATH>": 'os.path.join(folder, "best.keras")',
+              "<STOPPER>": 'keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)',
+              "<CHECKPOINT>": 'monitor="val_loss", save_best_only=True', "<VAL>": "val", "<EPOCHS>": "epochs",
+              "<RETURN>": "path"}
+
+
+def checkpoint(**changes: str) -> str:
+    source = CKPT_TEMPLATE
+    for key, default in CKPT_PARTS.items():
+        source = source.replace(key, changes.get(key.strip("<>"), default))
+    return source
 
 
 # epochs_until_stop: the reference with one marked part changed.
@@ -102,36 +122,29 @@ def callback(**changes: str) -> str:
 
 
 WRONG = {
-    MAKE: {
-        "best weights not restored": make(
-            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience)"),
-        "monitor ignored (always val_loss)": make(
-            'return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)'),
-        "off-by-one patience": make(
-            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience + 1, restore_best_weights=True)"),
-        "mode='min' forced, wrong for accuracies": make(
-            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, mode='min', "
-            "restore_best_weights=True)"),
-        "a min_delta added, as in many tutorials": make(
-            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, min_delta=0.01, "
-            "restore_best_weights=True)"),
-        "the class, not an instance": make("return keras.callbacks.EarlyStopping"),
-        "arguments swapped": make(
-            "return keras.callbacks.EarlyStopping(patience, monitor, restore_best_weights=True)"),
-        "a subclass of EarlyStopping, which the text rules out": '''
-class BestStopping(keras.callbacks.EarlyStopping):
-    """EarlyStopping that always restores the best weights."""
-
-    def __init__(self, **kwargs):
-        super().__init__(restore_best_weights=True, **kwargs)
-
-
-def make_early_stopping(patience, monitor):
-    return BestStopping(monitor=monitor, patience=patience)
+    CKPT: {
+        "saves every epoch (save_best_only left out)": checkpoint(CHECKPOINT='monitor="val_loss"'),
+        "checkpoint on the training loss": checkpoint(CHECKPOINT='monitor="loss", save_best_only=True'),
+        "no early stopping": checkpoint(STOPPER='keras.callbacks.TerminateOnNaN()'),
+        "off-by-one patience": checkpoint(
+            STOPPER='keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience + 1)'),
+        "early stopping on the training loss": checkpoint(
+            STOPPER='keras.callbacks.EarlyStopping(monitor="loss", patience=patience)'),
+        "weights only, to a .weights.h5 file": checkpoint(
+            PATH='os.path.join(folder, "best.weights.h5")',
+            CHECKPOINT='monitor="val_loss", save_best_only=True, save_weights_only=True'),
+        "a fixed 20 epochs": checkpoint(EPOCHS="20"),
+        "validates on the training data": checkpoint(VAL="train"),
+        "returns the folder, not the file": checkpoint(RETURN="folder"),
+        "saves next to `folder`, not inside it": checkpoint(PATH='os.path.join(os.path.dirname(folder), "best.keras")'),
+        "saves the last model by hand after fit": '''
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+    model.fit(*train, validation_data=val, epochs=epochs, callbacks=[stopper], verbose=0)
+    path = os.path.join(folder, "best.keras")
+    model.save(path)
+    return path
 ''',
-        "a baseline added": make(
-            "return keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, baseline=1.0, "
-            "restore_best_weights=True)"),
     },
     UNTIL: {
         "off-by-one patience (wait > patience)": until(STOP="wait > patience"),
@@ -180,14 +193,28 @@ def epochs_until_stop(val_losses, patience, min_delta):
 }
 
 RIGHT = {
-    MAKE: {
-        "tf.keras path, mode='auto' and min_delta=0 spelled out": make(
-            "return tf.keras.callbacks.EarlyStopping(monitor=monitor, min_delta=0, patience=patience, mode='auto',\n"
-            "                                        restore_best_weights=True, verbose=0)"),
-        "settings in a dict named vars": '''
-def make_early_stopping(patience, monitor):
-    vars = dict(monitor=monitor, patience=patience, restore_best_weights=True)
-    return keras.callbacks.EarlyStopping(**vars)
+    CKPT: {
+        "pathlib, tf.keras, restore_best_weights, fit's keywords": '''
+import pathlib
+
+
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    target = pathlib.Path(folder) / "checkpoint.keras"
+    x, y = train
+    model.fit(x=x, y=y, batch_size=32, epochs=epochs, validation_data=val, verbose=0, shuffle=False, callbacks=[
+        tf.keras.callbacks.ModelCheckpoint(filepath=str(target), save_best_only=True, mode="min"),
+        tf.keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True),
+    ])
+    return target
+''',
+        "one file per epoch, the best chosen from the history": '''
+def train_with_checkpoint(model, train, val, folder, patience, epochs):
+    template = os.path.join(folder, "epoch_{epoch:02d}.keras")
+    history = model.fit(train[0], train[1], validation_data=(val[0], val[1]), epochs=epochs, verbose=0,
+                        callbacks=[keras.callbacks.EarlyStopping(patience=patience),
+                                   keras.callbacks.ModelCheckpoint(template)])
+    best = int(np.argmin(history.history["val_loss"]))
+    return template.format(epoch=best + 1)
 ''',
     },
     UNTIL: {
@@ -297,11 +324,35 @@ class PatienceStopping(keras.callbacks.EarlyStopping):
 
 def test_templates_are_the_reference():
     """Are the unchanged mutant templates correct answers, so each mutant differs by its named change only?"""
-    for exercise, source in ((UNTIL, until()), (CALLBACK, callback())):
-        assert not any(key in source for key in (*UNTIL_PARTS, *CLASS_PARTS)), exercise
+    for exercise, source in ((CKPT, checkpoint()), (UNTIL, until()), (CALLBACK, callback())):
+        assert not any(key in source for key in (*CKPT_PARTS, *UNTIL_PARTS, *CLASS_PARTS)), exercise
 
 
 def test_callback_tests_check_both_restore_and_reset(notebook):
     """Does a callback that never resets pass the stopping tests but fail the restore-and-reset cell?"""
     results = notebook.judge(CALLBACK, WRONG[CALLBACK]["no reset between fits (state set in __init__ only)"])
     assert results["08_patience_stopping_restore_test"] is not None
+
+
+SAVED = {".keras", ".h5", ".csv"}
+
+
+def _saved_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.suffix in SAVED or "checkpoint" in p.name.lower()]
+
+
+def test_running_the_notebook_leaves_no_saved_files(notebook):
+    """Does executing notebook 08 (which saves models and a CSV log) leave no file in the repository's folders?"""
+    assert notebook is not None
+    for folder in (REPO, REPO / "solutions" / ASSIGNMENT, REPO / "course" / ASSIGNMENT):
+        assert not [p for p in folder.iterdir() if p.suffix in SAVED], folder
+    assert not _saved_files(REPO / "solutions" / ASSIGNMENT) and not _saved_files(REPO / "course" / ASSIGNMENT)
+
+
+def test_grading_leaves_no_saved_files(graded, tmp_path_factory):
+    """Does grading notebook 08 leave no .keras, .h5 or .csv file in the course root or a student's folder?"""
+    assert ASSIGNMENT in graded
+    roots = list(tmp_path_factory.getbasetemp().glob(f"root-{ASSIGNMENT[:2]}*"))
+    assert roots
+    left = [p for root in roots for p in _saved_files(root)]
+    assert not left, left

@@ -38,6 +38,15 @@ def _never_stops(observed):
     return [len(values) for values, *_ in nb08.until_stop_cases(None, 3)]
 
 
+def _best_predictions_for_every_case(observed):
+    from helpers.checks.nb08_saving import checkpoint_cases, reference_run
+
+    for got, (data_seed, model_seed, patience, epochs) in zip(observed, checkpoint_cases([], 1)):
+        val_losses, predictions = reference_run(data_seed, model_seed, epochs)
+        got["predictions"] = predictions[int(np.argmin(val_losses))] + np.float32(1e-3)
+    return observed
+
+
 def _always_good(observed):
     return ["good fit"] * len(observed)
 
@@ -68,6 +77,8 @@ CASES = {
     "07 eval_step": (nb07.eval_step, r07.eval_step, {"seed": 11, **SMALL}, _made_up_loss),
     "07 train_step": (nb07.train_step, r07.train_step, {"seed": 7, **SMALL, "steps": 2}, _nudged_weights),
     "08 epochs_until_stop": (nb08.epochs_until_stop, r08.epochs_until_stop, {"seed": 3}, _never_stops),
+    "08 train_with_checkpoint": (nb08.train_with_checkpoint, r08.train_with_checkpoint, {"cases": [], "seed": 1},
+                                 _best_predictions_for_every_case),
     "08 restores": (nb08.patience_stopping_restores, r08.PatienceStopping, {"cases": [], "seed": 1},
                     _next_epochs_weights),
     "09 diagnose_fit": (nb09.diagnose_fit, r09.diagnose_fit, {"seed": 4}, _always_good),

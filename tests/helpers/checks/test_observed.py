@@ -32,3 +32,13 @@ def test_arrays_keep_dtype_shape_and_values():
 def test_malformed_floats_are_refused(forged):
     with pytest.raises(ValueError):
         decode(forged)
+
+
+def test_a_notebooks_checks_may_span_topic_modules():
+    """Is a check declared in ``nbNN_topic.py`` registered, and found by the coverage scan, as ``nbNN.name``?"""
+    from autograder.judge.coverage import observed_checks
+    from helpers.checks.observed import notebook_module
+
+    assert notebook_module("nb08_saving") == "nb08" and notebook_module("nb08") == "nb08"
+    assert "nb08.train_with_checkpoint" in observed_checks()
+    assert not any(name.startswith("nb08_") for name in observed_checks())

@@ -1,13 +1,15 @@
 """helpers.reference.nb08: the early-stopping rule and PatienceStopping agree with Keras's EarlyStopping."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 from helpers import tf
 from helpers.callbacks import scripted_fit, tiny_model
 from helpers.checks.nb08 import drive
-from helpers.reference.nb08 import PatienceStopping, epochs_until_stop, make_early_stopping, stop_point
+from helpers.reference.nb08 import PatienceStopping, epochs_until_stop, stop_point, train_with_checkpoint
 
 keras = tf.keras
 
@@ -79,8 +81,17 @@ def test_one_patience_stopping_serves_two_fits():
     assert len(history["loss"]) == 3 and stopper.best_epoch == 2
 
 
-def test_make_early_stopping_settings():
-    """Does make_early_stopping watch the given quantity with the given patience and restore the best weights?"""
-    stopper = make_early_stopping(4, "val_accuracy")
-    assert isinstance(stopper, keras.callbacks.EarlyStopping)
-    assert (stopper.monitor, stopper.patience, stopper.restore_best_weights) == ("val_accuracy", 4, True)
+def test_train_with_checkpoint_keeps_the_best_epoch_on_disk(tmp_path):
+    """Does train_with_checkpoint stop by the rule and leave the lowest validation loss's model in a .keras file?"""
+    from helpers.checks.nb08_saving import checkpoint_data, checkpoint_model, reference_run
+
+    model = checkpoint_model(2)
+    path = train_with_checkpoint(model, *checkpoint_data(2), str(tmp_path), patience=2, epochs=12)
+    steps = int(model.optimizer.iterations)
+    val_losses, predictions = reference_run(2, 2, 12)
+    ran, best = stop_point(val_losses, 2)
+    assert 0 < best < ran - 1 < 11, (best, ran)  # a turn, then an early stop: the case is worth testing
+    assert path.endswith(".keras") and os.listdir(tmp_path) == ["best.keras"]
+    assert steps == ran
+    reloaded = keras.models.load_model(path)
+    np.testing.assert_allclose(reloaded(checkpoint_data(2)[1][0]), predictions[best], atol=1e-5)
