@@ -16,7 +16,8 @@ Re-exported by ``helpers.checks.nb08``: test cells call
 from __future__ import annotations
 
 import functools
-import os
+from os import PathLike, mkdir
+from os.path import join
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -140,11 +141,11 @@ def _observe_case(student: Callable[..., Any], data_seed: int, model_seed: int, 
     (x, y), (x_val, y_val) = checkpoint_data(data_seed)
     model = checkpoint_model(model_seed)
     with tempfile.TemporaryDirectory() as root:
-        folder = os.path.join(root, "checkpoints")
-        os.mkdir(folder)
+        folder = join(root, "checkpoints")
+        mkdir(folder)
         returned = student(model, (x.copy(), y.copy()), (x_val.copy(), y_val.copy()), folder, patience, epochs)
         got: dict[str, Any] = {"type": type(returned).__name__, "steps": int(model.optimizer.iterations),
-                               "files": _files(folder), "pathlike": isinstance(returned, (str, os.PathLike))}
+                               "files": _files(folder), "pathlike": isinstance(returned, (str, PathLike))}
         if got["pathlike"]:
             path = Path(returned)
             got["inside"] = Path(folder).resolve() in path.resolve().parents

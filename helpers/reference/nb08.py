@@ -15,7 +15,7 @@ model gets back the weights of its best epoch.
 """
 from __future__ import annotations
 
-import os
+from os.path import join
 from typing import Sequence
 
 from helpers.quiet import import_tensorflow
@@ -49,7 +49,7 @@ def train_with_checkpoint(model: keras.Model, train: tuple, val: tuple, folder: 
 
     Notebook 08's exercise 1.
     """
-    path = os.path.join(folder, "best.keras")
+    path = join(folder, "best.keras")
     callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience),
                  keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)]
     model.fit(*train, validation_data=val, epochs=epochs, callbacks=callbacks, verbose=0)
