@@ -401,6 +401,37 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     return history
 ''',
     },
+    "07_clipped_train_step": {
+        "a helper for the total loss, `vars` shadowed, clip_norm by keyword": '''
+def total_loss(model, loss_fn, x, y):
+    predictions = model(x, training=True)
+    penalty = sum(model.losses) if model.losses else 0.0
+    return loss_fn(y, predictions) + penalty
+
+
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
+    vars = model.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = total_loss(model, loss_fn, x, y)
+    grads = tape.gradient(loss, vars)
+    grads, global_norm = tf.clip_by_global_norm(t_list=grads, clip_norm=max_norm)
+    optimizer.apply_gradients(list(zip(grads, vars)))
+    return loss
+''',
+        "tf.where on tf.linalg.global_norm, reduce_sum of the penalties": '''
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
+    with tf.GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = loss_fn(y, y_pred)
+        loss += tf.reduce_sum(model.losses)
+    grads = tape.gradient(loss, model.trainable_variables)
+    norm = tf.linalg.global_norm(grads)
+    factor = tf.where(norm > max_norm, max_norm / norm, 1.0)
+    grads = [g * factor for g in grads]
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+''',
+    },
     "08_make_early_stopping": {
         "keyword arguments in another order, defaults spelled out": '''
 def make_early_stopping(patience, monitor):

@@ -12,6 +12,7 @@ ASSIGNMENT = "07-custom-training-loop"
 TRAIN_STEP = "07_train_step"
 EVAL_STEP = "07_eval_step"
 TRAIN_LOOP = "07_train_loop"
+CLIPPED_STEP = "07_clipped_train_step"
 
 # One template for the loop mutants: each one changes a single marked line or block of the reference loop.
 LOOP = '''
@@ -57,6 +58,11 @@ def loop(**changes: str) -> str:
 
 STEP = '''
 def train_step(model, optimizer, loss_fn, x, y):
+{body}
+'''
+
+CLIPPED = '''
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
 {body}
 '''
 
@@ -209,6 +215,81 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
         "history keys named like Keras 2 ('acc')": loop().replace('"accuracy"', '"acc"').replace(
             '"val_accuracy"', '"val_acc"'),
     },
+    CLIPPED_STEP: {
+        "penalties left out of the loss": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "penalties added after the tape (reported, never minimised)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        data_loss = loss_fn(y, model(x, training=True))
+    loss = data_loss + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(data_loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "minimises the total loss, returns the data loss": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        data_loss = loss_fn(y, model(x, training=True))
+        loss = data_loss + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return data_loss'''),
+        "the mean of the penalties instead of their sum": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+        if model.losses:
+            loss = loss + tf.reduce_mean(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "tf.add_n of the penalties (fails without regularisers)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + tf.add_n(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "each tensor clipped on its own (tf.clip_by_norm)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = [tf.clip_by_norm(g, max_norm) for g in tape.gradient(loss, model.trainable_variables)]
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "the optimizer's per-tensor clipnorm": CLIPPED.format(body='''
+    optimizer.clipnorm = max_norm
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "clipped by value, not by norm": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = [tf.clip_by_value(g, -max_norm, max_norm) for g in tape.gradient(loss, model.trainable_variables)]
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "clipped gradients computed, the unclipped ones applied": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    clipped, _ = tf.clip_by_global_norm(gradients, max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "always rescaled to max_norm, even short steps (stretched)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    norm = tf.linalg.global_norm(gradients)
+    optimizer.apply_gradients(zip([g * max_norm / norm for g in gradients], model.trainable_variables))
+    return loss'''),
+        "forward pass in inference mode": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x)) + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+    },
 }
 
 RIGHT = {
@@ -336,6 +417,32 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     return history
 ''',
     },
+    CLIPPED_STEP: {
+        "tf.add_n over the data loss and the penalties, optimizer.apply": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        probabilities = model(x, training=True)
+        total = tf.add_n([loss_fn(y, probabilities)] + list(model.losses))
+    grads = tape.gradient(total, model.trainable_variables)
+    clipped, norm = tf.clip_by_global_norm(grads, clip_norm=max_norm)
+    optimizer.apply(clipped, model.trainable_variables)
+    return total'''),
+        "the global norm computed by hand": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+        for penalty in model.losses:
+            loss += penalty
+    grads = tape.gradient(loss, model.trainable_variables)
+    norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in grads]))
+    scale = tf.minimum(1.0, max_norm / norm)
+    optimizer.apply_gradients([(g * scale, v) for g, v in zip(grads, model.trainable_variables)])
+    return loss'''),
+        "global_clipnorm set on the optimizer": CLIPPED.format(body='''
+    optimizer.global_clipnorm = max_norm
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    return loss'''),
+    },
 }
 
 
@@ -348,3 +455,10 @@ def test_visible_train_step_test_names_the_mistake(notebook):
     """Does the visible test tell a student who forgot training=True what to change?"""
     error = notebook.judge(TRAIN_STEP, WRONG[TRAIN_STEP]["no training=True"])["07_train_step_test"]
     assert error is not None and "training=True" in str(error)
+
+
+def test_visible_clipped_step_test_names_per_tensor_clipping(notebook):
+    """Does the visible test tell a student who clipped each tensor on its own to clip by the global norm?"""
+    answer = WRONG[CLIPPED_STEP]["each tensor clipped on its own (tf.clip_by_norm)"]
+    error = notebook.judge(CLIPPED_STEP, answer)["07_clipped_train_step_test"]
+    assert error is not None and "tf.clip_by_global_norm" in str(error)

@@ -67,6 +67,8 @@ CASES = {
     "06 confusion_matrix": (nb06.confusion_matrix, r06.confusion_matrix, {"seed": 5}, _wrong_matrices),
     "07 eval_step": (nb07.eval_step, r07.eval_step, {"seed": 11, **SMALL}, _made_up_loss),
     "07 train_step": (nb07.train_step, r07.train_step, {"seed": 7, **SMALL, "steps": 2}, _nudged_weights),
+    "07 clipped_train_step": (nb07.clipped_train_step, r07.clipped_train_step,
+                              {"seed": 13, **SMALL, "l2": 0.05, "clip_ratio": 0.3}, _nudged_weights),
     "08 epochs_until_stop": (nb08.epochs_until_stop, r08.epochs_until_stop, {"seed": 3}, _never_stops),
     "08 restores": (nb08.patience_stopping_restores, r08.PatienceStopping, {"cases": [], "seed": 1},
                     _next_epochs_weights),
