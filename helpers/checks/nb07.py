@@ -22,7 +22,7 @@ from helpers.checks.core import check, check_close, check_equal, fail
 from helpers.checks.observed import observed_check
 from helpers.checks.plain import returned
 from helpers.data import load_digits
-from helpers.probes import probe_model
+from helpers.probes import TrainingProbe, probe_model
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb07 as reference
 from helpers.reference.nb07 import HISTORY_KEYS
@@ -473,3 +473,91 @@ def clipped_train_step(observed, seed=None, n_samples=32, n_features=64, hidden_
                     "Call optimizer.apply_gradients exactly once per step, on the optimizer passed in.")
         before = want
     check_equal(len(observed), steps, f"{name}: every step should run.", "Return the loss of each step.")
+
+
+# --- Exercise 5: ClippedModel (a train_step override that keeps fit) ----------------------------------------------
+
+_MODEL_HINT = ("In train_step: y_pred = self(x, training=True) inside the tape, loss = self.compute_loss(x=x, y=y, "
+               "y_pred=y_pred), clip the gradients with tf.clip_by_global_norm(gradients, self.max_norm), then "
+               "self.optimizer.apply(gradients, self.trainable_variables).")
+_MODEL_LOG_HINTS = {
+    "loss": "Update the metric named 'loss' with the loss from self.compute_loss (it adds self.losses), "
+            "and return {m.name: m.result() for m in self.metrics}.",
+    "accuracy": "Update the other metrics with (y, y_pred), the predictions made inside the tape.",
+}
+
+
+def _fit_clipped(model_class, seed, n_train, n_val, batch_size, n_features, hidden_units, n_classes, model_seed,
+                 l2, max_norm, learning_rate, epochs, eager):
+    """Build the probe network as ``model_class(inputs, outputs)``, fit it, and return it with its history."""
+    (x_train, y_train), (x_val, y_val) = _loop_data(seed, n_train, n_val, n_features, n_classes)
+    keras.utils.set_random_seed(model_seed)
+    penalty = keras.regularizers.L2(l2) if l2 > 0 else None
+    inputs = keras.Input(shape=(n_features,), name="features")
+    frozen = keras.layers.Dense(hidden_units, activation="tanh", name="frozen", trainable=False)(inputs)
+    hidden = keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=penalty, name="hidden")(frozen)
+    probed = TrainingProbe(0.5, name="probe")(hidden)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", kernel_regularizer=penalty, name="classifier")(probed)
+    model = model_class(inputs, outputs)
+    model.max_norm = max_norm
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=keras.losses.SparseCategoricalCrossentropy(),
+                  metrics=["accuracy"], run_eagerly=eager, jit_compile=False)
+    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), batch_size=batch_size, epochs=epochs,
+                        shuffle=False, verbose=0)
+    return model, history.history
+
+
+def clipped_model(
+    student: Any, *, seed: int | None = None, n_train: int = 96, n_val: int = 32, batch_size: int = 32,
+    n_features: int = 64, hidden_units: int = 16, n_classes: int = 10, model_seed: int = 0, l2: float = 0.01,
+    max_norm: float = 0.1, learning_rate: float = 0.5, epochs: int = 2, eager: bool = False,
+) -> dict[str, Any]:
+    """Check the class ``student`` (a ``keras.Model`` overriding ``train_step``) by fitting it like the reference.
+
+    The kernel builds the probe network (a frozen layer, L2 penalties when
+    ``l2 > 0``, a ``TrainingProbe``) as ``student(inputs, outputs)``, sets
+    ``max_norm``, compiles it with SGD and accuracy, fits it on unshuffled
+    batches with validation, and reports the history and the weights. The
+    judge fits ``helpers.reference.nb07.ClippedModel`` the same way: every
+    history entry and every weight must agree (1e-4 relative).
+
+    Args as ``train_loop``, and:
+        student: The student's ``ClippedModel`` class.
+        l2: L2 factor of the kernel regularisers, 0 for none. Defaults to 0.01.
+        max_norm: The model's ``max_norm``. Defaults to 0.1 (clipping active).
+        eager: Compile with ``run_eagerly=True``. Defaults to ``False``.
+
+    Raises:
+        CheckFailed: with expected / got / hint.
+    """
+    if not (isinstance(student, type) and issubclass(student, keras.Model)):
+        return {"error": f"a {type(student).__name__}, not a keras.Model subclass"}
+    model, history = _fit_clipped(student, seed, n_train, n_val, batch_size, n_features, hidden_units, n_classes,
+                                  model_seed, l2, max_norm, learning_rate, epochs, eager)
+    return {"error": None, "history": _history_data(history), "weights": _weights(model),
+            "iterations": int(model.optimizer.iterations)}
+
+
+@observed_check(clipped_model)
+def clipped_model(observed, seed=None, n_train=96, n_val=32, batch_size=32, n_features=64, hidden_units=16,
+                  n_classes=10, model_seed=0, l2=0.01, max_norm=0.1, learning_rate=0.5, epochs=2,
+                  eager=False) -> None:
+    name = "ClippedModel" + (" (run eagerly)" if eager else "")
+    check(observed["error"] is None, f"{name} should be a class that extends keras.Model.", "class ClippedModel("
+          "keras.Model)", observed["error"], "Define `class ClippedModel(keras.Model):` with a train_step method.")
+    model, want = _fit_clipped(reference.ClippedModel, seed, n_train, n_val, batch_size, n_features, hidden_units,
+                               n_classes, model_seed, l2, max_norm, learning_rate, epochs, eager)
+    check_equal(observed["iterations"], int(model.optimizer.iterations),
+                f"{name}: the optimizer should make one update per batch.", "Call self.optimizer.apply once per step.")
+    for i, (got_w, want_w) in enumerate(zip(observed["weights"], model.get_weights())):
+        check_close(got_w, want_w, f"{name}: after fit, weight tensor {i} differs from the reference's.", _MODEL_HINT,
+                    rtol=1e-4, atol=1e-6)
+    history = observed["history"]
+    for key in HISTORY_KEYS:
+        values = history["values"].get(key) if history["dict"] else None
+        check(values is not None and values["array"] is not None and values["array"].shape == (epochs,),
+              f"{name}: fit's history should have {key!r}, one number per epoch.", f"{epochs} numbers",
+              "missing" if values is None else values["type"], _MODEL_LOG_HINTS["accuracy" if "acc" in key else "loss"])
+        check_close(values["array"], want[key], f"{name}: fit's history[{key!r}] differs from the reference's.",
+                    _MODEL_LOG_HINTS["accuracy"] if key == "accuracy" else
+                    _MODEL_HINT if key.startswith("val") else _MODEL_LOG_HINTS["loss"], rtol=1e-4, atol=1e-6)

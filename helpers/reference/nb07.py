@@ -11,7 +11,9 @@ These functions spell that loop out:
   metrics, returning a history dict shaped like ``model.fit``'s;
 - ``clipped_train_step``: a training step that also minimises the layers'
   regularisation penalties (``model.losses``) and clips the gradients by
-  their global norm.
+  their global norm;
+- ``ClippedModel``: the same clipping inside ``fit``, by overriding
+  ``Model.train_step``.
 """
 from __future__ import annotations
 
@@ -179,3 +181,37 @@ def clipped_train_step(
     gradients, _ = tf.clip_by_global_norm(gradients, max_norm)
     optimizer.apply_gradients(zip(gradients, model.trainable_variables))
     return loss
+
+
+class ClippedModel(keras.Model):
+    """A model whose ``fit`` clips the gradients by their global norm; everything else is ``fit``'s own.
+
+    Built like a functional model, ``ClippedModel(inputs, outputs)``; set
+    ``max_norm`` on the instance to change the clipping. ``train_step`` runs
+    the forward pass in training mode, takes the loss from
+    ``self.compute_loss`` (the compiled loss plus ``self.losses``), clips the
+    gradients with ``tf.clip_by_global_norm``, applies them with
+    ``self.optimizer.apply``, updates ``self.metrics`` and returns their
+    results, so callbacks and the history see them.
+
+    Notebook 07's exercise 5.
+    """
+
+    #: The largest global norm of the gradients applied at each step.
+    max_norm = 1.0
+
+    def train_step(self, data):
+        """One clipped update on the batch ``data = (x, y)``; returns ``{metric name: result}``."""
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        gradients, _ = tf.clip_by_global_norm(gradients, self.max_norm)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}

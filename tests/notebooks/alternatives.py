@@ -432,6 +432,49 @@ def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
     return loss
 ''',
     },
+    "07_clipped_model": {
+        "results collected in the metric loop, positional compute_loss, a `vars` variable": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        x, y = data
+        vars = self.trainable_variables
+        with tf.GradientTape() as tape:
+            probs = self(x, training=True)
+            loss = self.compute_loss(x, y, probs)
+        grads, norm = tf.clip_by_global_norm(tape.gradient(loss, vars), self.max_norm)
+        self.optimizer.apply(grads, vars)
+        results = {}
+        for m in self.metrics:
+            if m.name == "loss":
+                m.update_state(loss)
+            else:
+                m.update_state(y, probs)
+            results[m.name] = m.result()
+        return results
+''',
+        "max_norm read with getattr, the loss metric updated before the others": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        features, labels = data
+        with tf.GradientTape() as tape:
+            outputs = self(features, training=True)
+            total_loss = self.compute_loss(x=features, y=labels, y_pred=outputs)
+        gradients = tape.gradient(total_loss, self.trainable_variables)
+        limit = getattr(self, "max_norm", 1.0)
+        gradients = tf.clip_by_global_norm(gradients, limit)[0]
+        self.optimizer.apply(gradients, self.trainable_variables)
+        loss_metric = [m for m in self.metrics if m.name == "loss"][0]
+        loss_metric.update_state(total_loss)
+        for m in self.metrics:
+            if m is not loss_metric:
+                m.update_state(labels, outputs)
+        return {m.name: m.result() for m in self.metrics}
+''',
+    },
     "08_make_early_stopping": {
         "keyword arguments in another order, defaults spelled out": '''
 def make_early_stopping(patience, monitor):

@@ -13,6 +13,7 @@ TRAIN_STEP = "07_train_step"
 EVAL_STEP = "07_eval_step"
 TRAIN_LOOP = "07_train_loop"
 CLIPPED_STEP = "07_clipped_train_step"
+CLIPPED_MODEL = "07_clipped_model"
 
 # One template for the loop mutants: each one changes a single marked line or block of the reference loop.
 LOOP = '''
@@ -65,6 +66,43 @@ CLIPPED = '''
 def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
 {body}
 '''
+
+# Exercise 5's answers: the reference class with its marked lines replaced.
+MODEL = '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = FORWARD
+            loss = LOSS
+        gradients = tape.gradient(loss, self.trainable_variables)
+        CLIP
+        self.optimizer.apply(gradients, self.trainable_variables)
+        METRICS
+        return RESULT
+'''
+MODEL_PARTS = {
+    "FORWARD": "self(x, training=True)",
+    "LOSS": "self.compute_loss(x=x, y=y, y_pred=y_pred)",
+    "CLIP": "gradients, _ = tf.clip_by_global_norm(gradients, self.max_norm)",
+    "METRICS": "for metric in self.metrics:\n"
+               "            if metric.name == 'loss':\n"
+               "                metric.update_state(loss)\n"
+               "            else:\n"
+               "                metric.update_state(y, y_pred)",
+    "RESULT": "{metric.name: metric.result() for metric in self.metrics}",
+}
+
+
+def model(**changes: str) -> str:
+    """The reference ClippedModel with some of its marked parts replaced."""
+    source = MODEL
+    for key, default in MODEL_PARTS.items():
+        source = source.replace(key, changes.get(key, default))
+    return source
+
 
 WRONG = {
     TRAIN_STEP: {
@@ -290,6 +328,33 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     optimizer.apply_gradients(zip(gradients, model.trainable_variables))
     return loss'''),
     },
+    CLIPPED_MODEL: {
+        "the loss function without the penalties": model(
+            LOSS="tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, y_pred))"),
+        "forward pass in inference mode": model(FORWARD="self(x)"),
+        "no clipping": model(CLIP="pass"),
+        "clipped to a fixed 1.0, max_norm ignored": model(CLIP="gradients, _ = tf.clip_by_global_norm(gradients, 1.0)"),
+        "each tensor clipped on its own": model(CLIP="gradients = [tf.clip_by_norm(g, self.max_norm) for g in gradients]"),
+        "the loss metric never updated": model(METRICS="""for metric in self.metrics:
+            if metric.name != 'loss':
+                metric.update_state(y, y_pred)"""),
+        "metrics from a second, post-update forward pass": model(METRICS="""y_after = self(x, training=False)
+        for metric in self.metrics:
+            if metric.name == 'loss':
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_after)"""),
+        "returns only the step's loss (accuracy missing from the history)": model(RESULT="{'loss': loss}"),
+        "calls the parent's train_step after its own update (two updates per batch)": model(
+            RESULT="super().train_step(data)"),
+        "overrides call instead of train_step": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def call(self, inputs, training=False):
+        return super().call(inputs, training=training)
+''',
+    },
 }
 
 RIGHT = {
@@ -442,6 +507,33 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
         loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
     optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
     return loss'''),
+    },
+    CLIPPED_MODEL: {
+        "compute_metrics, global_clipnorm-style helper, apply_gradients": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def _clip(self, grads):
+        clipped, _ = tf.clip_by_global_norm(grads, clip_norm=self.max_norm)
+        return clipped
+
+    def train_step(self, data):
+        inputs, targets = data
+        with tf.GradientTape() as tape:
+            predictions = self(inputs, training=True)
+            loss = self.compute_loss(x=inputs, y=targets, y_pred=predictions)
+        grads = self._clip(tape.gradient(loss, self.trainable_weights))
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        for m in self.metrics:
+            if m.name == "loss":
+                m.update_state(loss)
+        return self.compute_metrics(inputs, targets, predictions)
+''',
+        "compute_loss without x, the metrics by position": model(
+            LOSS="self.compute_loss(y=y, y_pred=y_pred)",
+            METRICS="""self.metrics[0].update_state(loss)
+        for metric in self.metrics[1:]:
+            metric.update_state(y, y_pred)"""),
     },
 }
 

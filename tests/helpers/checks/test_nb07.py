@@ -158,3 +158,37 @@ def test_a_data_only_loss_is_told_to_add_the_penalties():
 
     with pytest.raises(CheckFailed, match="total loss(.|\\n)*hint: +Return loss_fn\\(y, predictions\\) \\+ sum"):
         checks.nb07.clipped_train_step(returns_data_loss, **SMALL)
+
+
+class UnclippedModel(reference.ClippedModel):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+        self.optimizer.apply(tape.gradient(loss, self.trainable_variables), self.trainable_variables)
+        for metric in self.metrics:
+            metric.update_state(loss) if metric.name == "loss" else metric.update_state(y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+LOOP_DATA = dict(seed=17, n_train=40, n_val=20, batch_size=10, n_features=20, hidden_units=8, n_classes=3)
+
+
+def test_the_reference_model_passes_compiled_and_eagerly():
+    """Does the ClippedModel check accept the reference, with clipping active, inactive, eagerly, without penalties?"""
+    checks.nb07.clipped_model(reference.ClippedModel)
+    checks.nb07.clipped_model(reference.ClippedModel, **LOOP_DATA, model_seed=4, l2=0.0, max_norm=100.0, eager=True)
+
+
+def test_an_unclipped_model_fails_only_when_clipping_is_active():
+    """Is a train_step that never clips rejected with a small max_norm, and accepted when max_norm is never reached?"""
+    with pytest.raises(CheckFailed, match="after fit, weight tensor"):
+        checks.nb07.clipped_model(UnclippedModel, **LOOP_DATA, max_norm=0.05)
+    checks.nb07.clipped_model(UnclippedModel, **LOOP_DATA, max_norm=100.0, eager=True)
+
+
+def test_a_function_instead_of_a_class_is_told_to_extend_model():
+    """Is something that is not a keras.Model subclass rejected with the message that asks for one?"""
+    with pytest.raises(CheckFailed, match="extends keras.Model"):
+        checks.nb07.clipped_model(reference.clipped_train_step)

@@ -6,7 +6,9 @@ import pytest
 
 from helpers import tf
 from helpers.probes import probe_model
-from helpers.reference.nb07 import HISTORY_KEYS, clipped_train_step, eval_step, train_loop, train_step
+from helpers.reference.nb07 import (
+    HISTORY_KEYS, ClippedModel, clipped_train_step, eval_step, train_loop, train_step,
+)
 
 keras = tf.keras
 LOSS = keras.losses.SparseCategoricalCrossentropy()
@@ -102,3 +104,19 @@ def test_clipped_train_step_minimises_penalties_with_gradients_scaled_together(b
     scale = min(1.0, max_norm / norm)
     for variable, start, gradient in zip(model.trainable_variables, before, gradients):
         np.testing.assert_allclose(variable.numpy(), start - 0.1 * scale * gradient, rtol=1e-5, atol=1e-7)
+
+
+def test_clipped_model_fit_makes_the_clipped_steps(batch):
+    """Does fit on a ClippedModel make exactly clipped_train_step's updates, penalties included?"""
+    x, y = batch
+    fitted, stepped = probe_model(12, 6, 4, seed=0, l2=0.05), probe_model(12, 6, 4, seed=0, l2=0.05)
+    model = ClippedModel(fitted.inputs, fitted.outputs)
+    model.max_norm = 0.2
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss=LOSS, jit_compile=False)
+    history = model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0).history
+    optimizer, losses = keras.optimizers.SGD(0.1), []
+    for start in (0, 8):
+        losses.append(float(clipped_train_step(stepped, optimizer, LOSS, x[start:start + 8], y[start:start + 8], 0.2)))
+    np.testing.assert_allclose(history["loss"][0], np.mean(losses), rtol=1e-5)
+    for a, b in zip(model.get_weights(), stepped.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
