@@ -1,4 +1,5 @@
-"""Checks for notebook 07: a training step, an evaluation step and a training loop written with GradientTape.
+"""Checks for notebook 07: a training step, an evaluation step and a training loop written with GradientTape,
+a step with regularisation penalties and clipping by global norm, and a ``Model`` overriding ``train_step``.
 
 Each check observes in the kernel and judges from the observation
 (``helpers.checks.observed``). It builds a small ``probe_model`` (a frozen
@@ -9,6 +10,9 @@ value), the weights it left behind and the optimizer's update count; the
 judge rebuilds the same model and inputs from the arguments, runs the
 reference (``helpers.reference.nb07``) and ``model.fit`` itself, and compares.
 Without a ``seed`` the inputs are digits; with one, random rows drawn from it.
+
+Exercises 4 (``clipped_train_step``) and 5 (``clipped_model``) have sections
+of their own at the end of the module.
 
 Used by notebook 07's test cells, e.g. ``checks.nb07.train_step(train_step)``.
 """
