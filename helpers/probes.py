@@ -52,13 +52,15 @@ def probe_model(
     hidden_units: int = 16,
     num_classes: int = NUM_CLASSES,
     seed: int | None = 0,
+    l2: float = 0.0,
 ) -> keras.Model:
     """A small softmax classifier with a frozen first layer and a ``TrainingProbe``.
 
     Layers: a frozen ``Dense(hidden_units, tanh)``, a trainable
     ``Dense(hidden_units, relu)``, ``TrainingProbe(0.5)``, and a
     ``Dense(num_classes, softmax)``. Two calls with the same ``seed`` give the
-    same initial weights.
+    same initial weights. With ``l2 > 0`` the two trainable ``Dense`` layers
+    get ``kernel_regularizer=L2(l2)``, so ``model.losses`` holds two penalties.
 
     Args:
         input_dim: Features per sample. Defaults to 64.
@@ -66,6 +68,8 @@ def probe_model(
         num_classes: Size of the softmax output. Defaults to 10.
         seed: Seed for the initial weights, or ``None`` for random ones.
             Defaults to 0.
+        l2: The L2 factor of the trainable layers' kernel regularisers, or 0
+            for none. Defaults to 0.
 
     Returns:
         An uncompiled ``keras.Sequential`` model, 6 weight tensors of which
@@ -78,13 +82,14 @@ def probe_model(
     """
     if seed is not None:
         keras.utils.set_random_seed(seed)
+    penalty = keras.regularizers.L2(l2) if l2 > 0 else None
     model = keras.Sequential(
         [
             keras.Input(shape=(input_dim,)),
             keras.layers.Dense(hidden_units, activation="tanh", name="frozen"),
-            keras.layers.Dense(hidden_units, activation="relu", name="hidden"),
+            keras.layers.Dense(hidden_units, activation="relu", kernel_regularizer=penalty, name="hidden"),
             TrainingProbe(0.5, name="probe"),
-            keras.layers.Dense(num_classes, activation="softmax", name="classifier"),
+            keras.layers.Dense(num_classes, activation="softmax", kernel_regularizer=penalty, name="classifier"),
         ],
         name="probe_model",
     )

@@ -8,7 +8,12 @@ These functions spell that loop out:
 - ``train_step``: one update on one batch; returns the batch's loss;
 - ``eval_step``: the loss on one batch, in inference mode, with no update;
 - ``train_loop``: epochs of training steps and validation with per-epoch
-  metrics, returning a history dict shaped like ``model.fit``'s.
+  metrics, returning a history dict shaped like ``model.fit``'s;
+- ``clipped_train_step``: a training step that also minimises the layers'
+  regularisation penalties (``model.losses``) and clips the gradients by
+  their global norm;
+- ``ClippedModel``: the same clipping inside ``fit``, by overriding
+  ``Model.train_step``.
 """
 from __future__ import annotations
 
@@ -135,3 +140,78 @@ def train_loop(
         for key, metric in metrics.items():
             history[key].append(float(metric.result()))
     return history
+
+
+def clipped_train_step(
+    model: keras.Model,
+    optimizer: keras.optimizers.Optimizer,
+    loss_fn: keras.losses.Loss,
+    x,
+    y,
+    max_norm: float,
+) -> tf.Tensor:
+    """One update that minimises the data loss plus the regularisation penalties, with clipped gradients.
+
+    Inside the tape: the forward pass with ``training=True``, then the total
+    loss ``loss_fn(y, predictions) + sum(model.losses)`` (``model.losses``
+    holds one scalar per regulariser, e.g. ``kernel_regularizer``; the sum of
+    an empty list is 0). The gradients over ``model.trainable_variables`` are
+    rescaled together by ``tf.clip_by_global_norm`` so that their joint norm
+    is at most ``max_norm``, which keeps their direction; then one
+    ``optimizer.apply_gradients``.
+
+    Args:
+        model: The model to train.
+        optimizer: A Keras optimizer.
+        loss_fn: A Keras loss, called as ``loss_fn(y_true, y_pred)``.
+        x: A batch of inputs.
+        y: The batch's labels.
+        max_norm: The largest global norm the applied gradients may have.
+
+    Returns:
+        The total loss (data loss plus penalties) before the update, as a
+        scalar tensor: the number ``fit`` reports for a regularised model.
+
+    Notebook 07's exercise 4.
+    """
+    with tf.GradientTape() as tape:
+        predictions = model(x, training=True)
+        loss = loss_fn(y, predictions) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    gradients, _ = tf.clip_by_global_norm(gradients, max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss
+
+
+class ClippedModel(keras.Model):
+    """A model whose ``fit`` clips the gradients by their global norm; everything else is ``fit``'s own.
+
+    Built like a functional model, ``ClippedModel(inputs, outputs)``; set
+    ``max_norm`` on the instance to change the clipping. ``train_step`` runs
+    the forward pass in training mode, takes the loss from
+    ``self.compute_loss`` (the compiled loss plus ``self.losses``), clips the
+    gradients with ``tf.clip_by_global_norm``, applies them with
+    ``self.optimizer.apply``, updates ``self.metrics`` and returns their
+    results, so callbacks and the history see them.
+
+    Notebook 07's exercise 5.
+    """
+
+    #: The largest global norm of the gradients applied at each step.
+    max_norm = 1.0
+
+    def train_step(self, data):
+        """One clipped update on the batch ``data = (x, y)``; returns ``{metric name: result}``."""
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        gradients, _ = tf.clip_by_global_norm(gradients, self.max_norm)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {metric.name: metric.result() for metric in self.metrics}

@@ -73,6 +73,8 @@ EQUIVALENT: dict[str, str] = {
     "07_train_loop/statements-swapped/0c36e770": _INDEPENDENT,
     "07_train_loop/statements-swapped/de494253": _INDEPENDENT,
     "07_train_loop/statements-swapped/d979ddad": _INDEPENDENT,
+    "07_clipped_model/statements-swapped/81216c5d": ("the metrics read the loss and y_pred computed before the update: "
+                                                     "applying it after updating them changes nothing"),
     "08_epochs_until_stop/constant-plus-1/484b4223": _FIRST_IMPROVES,
     "08_epochs_until_stop/constant-minus-1/8e753ed3": _FIRST_IMPROVES,
     "08_patience_stopping/statements-swapped/1e1e3fc9": _INDEPENDENT,

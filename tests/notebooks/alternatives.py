@@ -509,6 +509,80 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     return history
 ''',
     },
+    "07_clipped_train_step": {
+        "a helper for the total loss, `vars` shadowed, clip_norm by keyword": '''
+def total_loss(model, loss_fn, x, y):
+    predictions = model(x, training=True)
+    penalty = sum(model.losses) if model.losses else 0.0
+    return loss_fn(y, predictions) + penalty
+
+
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
+    vars = model.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = total_loss(model, loss_fn, x, y)
+    grads = tape.gradient(loss, vars)
+    grads, global_norm = tf.clip_by_global_norm(t_list=grads, clip_norm=max_norm)
+    optimizer.apply_gradients(list(zip(grads, vars)))
+    return loss
+''',
+        "tf.where on tf.linalg.global_norm, reduce_sum of the penalties": '''
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
+    with tf.GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = loss_fn(y, y_pred)
+        loss += tf.reduce_sum(model.losses)
+    grads = tape.gradient(loss, model.trainable_variables)
+    norm = tf.linalg.global_norm(grads)
+    factor = tf.where(norm > max_norm, max_norm / norm, 1.0)
+    grads = [g * factor for g in grads]
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+''',
+    },
+    "07_clipped_model": {
+        "results collected in the metric loop, positional compute_loss, a `vars` variable": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        x, y = data
+        vars = self.trainable_variables
+        with tf.GradientTape() as tape:
+            probs = self(x, training=True)
+            loss = self.compute_loss(x, y, probs)
+        grads, norm = tf.clip_by_global_norm(tape.gradient(loss, vars), self.max_norm)
+        self.optimizer.apply(grads, vars)
+        results = {}
+        for m in self.metrics:
+            if m.name == "loss":
+                m.update_state(loss)
+            else:
+                m.update_state(y, probs)
+            results[m.name] = m.result()
+        return results
+''',
+        "max_norm read with getattr, the loss metric updated before the others": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        features, labels = data
+        with tf.GradientTape() as tape:
+            outputs = self(features, training=True)
+            total_loss = self.compute_loss(x=features, y=labels, y_pred=outputs)
+        gradients = tape.gradient(total_loss, self.trainable_variables)
+        limit = getattr(self, "max_norm", 1.0)
+        gradients = tf.clip_by_global_norm(gradients, limit)[0]
+        self.optimizer.apply(gradients, self.trainable_variables)
+        loss_metric = [m for m in self.metrics if m.name == "loss"][0]
+        loss_metric.update_state(total_loss)
+        for m in self.metrics:
+            if m is not loss_metric:
+                m.update_state(labels, outputs)
+        return {m.name: m.result() for m in self.metrics}
+''',
+    },
     "08_train_with_checkpoint": {
         "a str path built with an f-string, callbacks listed inline, positional fit": '''
 def train_with_checkpoint(model, train, val, folder, patience, epochs):

@@ -12,6 +12,8 @@ ASSIGNMENT = "07-custom-training-loop"
 TRAIN_STEP = "07_train_step"
 EVAL_STEP = "07_eval_step"
 TRAIN_LOOP = "07_train_loop"
+CLIPPED_STEP = "07_clipped_train_step"
+CLIPPED_MODEL = "07_clipped_model"
 
 # One template for the loop mutants: each one changes a single marked line or block of the reference loop.
 LOOP = '''
@@ -59,6 +61,48 @@ STEP = '''
 def train_step(model, optimizer, loss_fn, x, y):
 {body}
 '''
+
+CLIPPED = '''
+def clipped_train_step(model, optimizer, loss_fn, x, y, max_norm):
+{body}
+'''
+
+# Exercise 5's answers: the reference class with its marked lines replaced.
+MODEL = '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = FORWARD
+            loss = LOSS
+        gradients = tape.gradient(loss, self.trainable_variables)
+        CLIP
+        self.optimizer.apply(gradients, self.trainable_variables)
+        METRICS
+        return RESULT
+'''
+MODEL_PARTS = {
+    "FORWARD": "self(x, training=True)",
+    "LOSS": "self.compute_loss(x=x, y=y, y_pred=y_pred)",
+    "CLIP": "gradients, _ = tf.clip_by_global_norm(gradients, self.max_norm)",
+    "METRICS": "for metric in self.metrics:\n"
+               "            if metric.name == 'loss':\n"
+               "                metric.update_state(loss)\n"
+               "            else:\n"
+               "                metric.update_state(y, y_pred)",
+    "RESULT": "{metric.name: metric.result() for metric in self.metrics}",
+}
+
+
+def model(**changes: str) -> str:
+    """The reference ClippedModel with some of its marked parts replaced."""
+    source = MODEL
+    for key, default in MODEL_PARTS.items():
+        source = source.replace(key, changes.get(key, default))
+    return source
+
 
 WRONG = {
     TRAIN_STEP: {
@@ -209,6 +253,108 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
         "history keys named like Keras 2 ('acc')": loop().replace('"accuracy"', '"acc"').replace(
             '"val_accuracy"', '"val_acc"'),
     },
+    CLIPPED_STEP: {
+        "penalties left out of the loss": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "penalties added after the tape (reported, never minimised)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        data_loss = loss_fn(y, model(x, training=True))
+    loss = data_loss + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(data_loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "minimises the total loss, returns the data loss": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        data_loss = loss_fn(y, model(x, training=True))
+        loss = data_loss + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return data_loss'''),
+        "the mean of the penalties instead of their sum": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+        if model.losses:
+            loss = loss + tf.reduce_mean(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "tf.add_n of the penalties (fails without regularisers)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + tf.add_n(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "each tensor clipped on its own (tf.clip_by_norm)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = [tf.clip_by_norm(g, max_norm) for g in tape.gradient(loss, model.trainable_variables)]
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "the optimizer's per-tensor clipnorm": CLIPPED.format(body='''
+    optimizer.clipnorm = max_norm
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "clipped by value, not by norm": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = [tf.clip_by_value(g, -max_norm, max_norm) for g in tape.gradient(loss, model.trainable_variables)]
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "clipped gradients computed, the unclipped ones applied": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    clipped, _ = tf.clip_by_global_norm(gradients, max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+        "always rescaled to max_norm, even short steps (stretched)": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    gradients = tape.gradient(loss, model.trainable_variables)
+    norm = tf.linalg.global_norm(gradients)
+    optimizer.apply_gradients(zip([g * max_norm / norm for g in gradients], model.trainable_variables))
+    return loss'''),
+        "forward pass in inference mode": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x)) + sum(model.losses)
+    gradients, _ = tf.clip_by_global_norm(tape.gradient(loss, model.trainable_variables), max_norm)
+    optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return loss'''),
+    },
+    CLIPPED_MODEL: {
+        "the loss function without the penalties": model(
+            LOSS="tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, y_pred))"),
+        "forward pass in inference mode": model(FORWARD="self(x)"),
+        "no clipping": model(CLIP="pass"),
+        "clipped to a fixed 1.0, max_norm ignored": model(CLIP="gradients, _ = tf.clip_by_global_norm(gradients, 1.0)"),
+        "each tensor clipped on its own": model(CLIP="gradients = [tf.clip_by_norm(g, self.max_norm) for g in gradients]"),
+        "the loss metric never updated": model(METRICS="""for metric in self.metrics:
+            if metric.name != 'loss':
+                metric.update_state(y, y_pred)"""),
+        "metrics from a second, post-update forward pass": model(METRICS="""y_after = self(x, training=False)
+        for metric in self.metrics:
+            if metric.name == 'loss':
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_after)"""),
+        "returns only the step's loss (accuracy missing from the history)": model(RESULT="{'loss': loss}"),
+        "calls the parent's train_step after its own update (two updates per batch)": model(
+            RESULT="super().train_step(data)"),
+        "overrides call instead of train_step": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def call(self, inputs, training=False):
+        return super().call(inputs, training=training)
+''',
+    },
 }
 
 RIGHT = {
@@ -336,6 +482,59 @@ def train_loop(model, train_ds, val_ds, epochs, optimizer, loss_fn):
     return history
 ''',
     },
+    CLIPPED_STEP: {
+        "tf.add_n over the data loss and the penalties, optimizer.apply": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        probabilities = model(x, training=True)
+        total = tf.add_n([loss_fn(y, probabilities)] + list(model.losses))
+    grads = tape.gradient(total, model.trainable_variables)
+    clipped, norm = tf.clip_by_global_norm(grads, clip_norm=max_norm)
+    optimizer.apply(clipped, model.trainable_variables)
+    return total'''),
+        "the global norm computed by hand": CLIPPED.format(body='''
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+        for penalty in model.losses:
+            loss += penalty
+    grads = tape.gradient(loss, model.trainable_variables)
+    norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in grads]))
+    scale = tf.minimum(1.0, max_norm / norm)
+    optimizer.apply_gradients([(g * scale, v) for g, v in zip(grads, model.trainable_variables)])
+    return loss'''),
+        "global_clipnorm set on the optimizer": CLIPPED.format(body='''
+    optimizer.global_clipnorm = max_norm
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True)) + sum(model.losses)
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    return loss'''),
+    },
+    CLIPPED_MODEL: {
+        "compute_metrics, global_clipnorm-style helper, apply_gradients": '''
+class ClippedModel(keras.Model):
+    max_norm = 1.0
+
+    def _clip(self, grads):
+        clipped, _ = tf.clip_by_global_norm(grads, clip_norm=self.max_norm)
+        return clipped
+
+    def train_step(self, data):
+        inputs, targets = data
+        with tf.GradientTape() as tape:
+            predictions = self(inputs, training=True)
+            loss = self.compute_loss(x=inputs, y=targets, y_pred=predictions)
+        grads = self._clip(tape.gradient(loss, self.trainable_weights))
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        for m in self.metrics:
+            if m.name == "loss":
+                m.update_state(loss)
+        return self.compute_metrics(inputs, targets, predictions)
+''',
+        "compute_loss without x, the metrics by position": model(
+            LOSS="self.compute_loss(y=y, y_pred=y_pred)",
+            METRICS="""self.metrics[0].update_state(loss)
+        for metric in self.metrics[1:]:
+            metric.update_state(y, y_pred)"""),
+    },
 }
 
 
@@ -348,3 +547,10 @@ def test_visible_train_step_test_names_the_mistake(notebook):
     """Does the visible test tell a student who forgot training=True what to change?"""
     error = notebook.judge(TRAIN_STEP, WRONG[TRAIN_STEP]["no training=True"])["07_train_step_test"]
     assert error is not None and "training=True" in str(error)
+
+
+def test_visible_clipped_step_test_names_per_tensor_clipping(notebook):
+    """Does the visible test tell a student who clipped each tensor on its own to clip by the global norm?"""
+    answer = WRONG[CLIPPED_STEP]["each tensor clipped on its own (tf.clip_by_norm)"]
+    error = notebook.judge(CLIPPED_STEP, answer)["07_clipped_train_step_test"]
+    assert error is not None and "tf.clip_by_global_norm" in str(error)

@@ -57,6 +57,11 @@ def _nudged_weights(observed):
     return observed
 
 
+def _fitted_further(observed):
+    observed["weights"] = [w * np.float32(0.99) for w in observed["weights"]]
+    return observed
+
+
 def _next_epochs_weights(observed):
     for run in observed:
         run["weights"] = [w + 1 for w in run["weights"]]
@@ -76,6 +81,11 @@ CASES = {
     "06 confusion_matrix": (nb06.confusion_matrix, r06.confusion_matrix, {"seed": 5}, _wrong_matrices),
     "07 eval_step": (nb07.eval_step, r07.eval_step, {"seed": 11, **SMALL}, _made_up_loss),
     "07 train_step": (nb07.train_step, r07.train_step, {"seed": 7, **SMALL, "steps": 2}, _nudged_weights),
+    "07 clipped_train_step": (nb07.clipped_train_step, r07.clipped_train_step,
+                              {"seed": 13, **SMALL, "l2": 0.05, "clip_ratio": 0.3}, _nudged_weights),
+    "07 clipped_model": (nb07.clipped_model, r07.ClippedModel,
+                         {"seed": 17, "n_train": 40, "n_val": 20, "batch_size": 10, "n_features": 20,
+                          "hidden_units": 8, "n_classes": 3, "max_norm": 0.05}, _fitted_further),
     "08 epochs_until_stop": (nb08.epochs_until_stop, r08.epochs_until_stop, {"seed": 3}, _never_stops),
     "08 train_with_checkpoint": (nb08.train_with_checkpoint, r08.train_with_checkpoint, {"cases": [], "seed": 1},
                                  _best_predictions_for_every_case),
