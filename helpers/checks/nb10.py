@@ -410,7 +410,7 @@ def prepare_fine_tuning(observed, layer_name="conv_b", learning_rate=1e-3, seed=
 
 # ---- Exercise 5: the challenge -------------------------------------------------------------------------------
 
-CHALLENGE_SECONDS = 60      # the reference takes about 5 s on a 2-core laptop
+CHALLENGE_SECONDS = 60      # of processor time (a busy grader stretches wall time); the reference uses about 4
 HIDDEN_PER_CLASS = 60       # 300 hidden images: the accuracy's sampling spread is about 3 points
 _trained: "weakref.WeakKeyDictionary[Callable, dict]" = weakref.WeakKeyDictionary()
 
@@ -448,9 +448,9 @@ def train_best_model(student: Callable[..., Any], min_accuracy: float = 0.4, see
         train_ds, val_ds = challenge_datasets()
         base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True))
         keras.utils.set_random_seed(seed or 0)
-        start = time.perf_counter()
+        start = time.process_time()
         model = student(base, train_ds, val_ds)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
         check_instance(model, keras.Model, "train_best_model should return a trained Keras model.",
                        "End with `return model`.")
         runs[seed] = {"seconds": seconds, "config": model.to_json(), "weights": model.get_weights()}
@@ -492,7 +492,7 @@ def train_best_model(observed, min_accuracy=0.4, seed=None) -> None:
     name = "train_best_model(base_model, train_ds, val_ds)"
     seconds = float(observed["seconds"])
     check(seconds <= CHALLENGE_SECONDS, f"{name}: training should fit the budget.",
-          f"at most {CHALLENGE_SECONDS} s", f"{seconds:.0f} s", "Train for fewer epochs, or compute the frozen "
+          f"at most {CHALLENGE_SECONDS} s of processor time", f"{seconds:.0f} s", "Train for fewer epochs, or compute the frozen "
           "base's features once and train the head on them.")
     weights = _Weights(observed["weights"])
     try:
