@@ -37,7 +37,7 @@ import numpy as np
 
 from helpers.checks.core import CheckFailed, check, check_close, check_equal, check_instance, fail
 from helpers.checks.observed import observed_check
-from helpers.checks.rebuild import rebuild_model
+from helpers.checks.rebuild import pack_model, rebuild_model, unpack_model
 from helpers.images import TARGET_CLASSES, render, write_task
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb10 as reference
@@ -447,13 +447,14 @@ def train_best_model(student: Callable[..., Any], min_accuracy: float = 0.4, see
     if seed not in runs:
         train_ds, val_ds = challenge_datasets()
         base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True))
+        known = base.get_weights()
         keras.utils.set_random_seed(seed or 0)
         start = time.process_time()
         model = student(base, train_ds, val_ds)
         seconds = time.process_time() - start
         check_instance(model, keras.Model, "train_best_model should return a trained Keras model.",
                        "End with `return model`.")
-        runs[seed] = {"seconds": seconds, "config": model.to_json(), "weights": model.get_weights()}
+        runs[seed] = {"seconds": seconds, **pack_model(model, known)}
     return runs[seed]
 
 
@@ -461,6 +462,12 @@ def train_best_model(student: Callable[..., Any], min_accuracy: float = 0.4, see
 def _hidden_set() -> tuple[np.ndarray, np.ndarray]:
     """This process's hidden images, from a seed drawn here: one draw per judge process, for every answer."""
     return hidden_images(secrets.randbits(32))
+
+
+@functools.lru_cache(maxsize=1)
+def _pretrained() -> tuple:
+    """The pretrained base's weights, which ``pack_model`` refers to by index instead of sending them."""
+    return tuple(keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True)).get_weights())
 
 
 @functools.lru_cache(maxsize=4)
@@ -494,9 +501,10 @@ def train_best_model(observed, min_accuracy=0.4, seed=None) -> None:
     check(seconds <= CHALLENGE_SECONDS, f"{name}: training should fit the budget.",
           f"at most {CHALLENGE_SECONDS} s of processor time", f"{seconds:.0f} s", "Train for fewer epochs, or compute the frozen "
           "base's features once and train the head on them.")
-    weights = _Weights(observed["weights"])
+    config, arrays = unpack_model(observed["config"], observed["weights"], list(_pretrained()))
+    weights = _Weights(arrays)
     try:
-        probabilities = _predictions(observed["config"], weights.digest, weights)
+        probabilities = _predictions(config, weights.digest, weights)
     except CheckFailed:
         raise
     except Exception as error:

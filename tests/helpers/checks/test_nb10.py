@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from helpers.checks import CheckFailed, nb10
+from helpers.checks.rebuild import pack_model
 from helpers.reference import nb10 as reference
 from helpers.transfer import compile_classifier, keras, tf
 
@@ -218,7 +219,15 @@ def test_challenge_hidden_labels_follow_the_folders_order():
 
 
 def _observation(model: keras.Model, seconds: float = 1.0) -> dict:
-    return {"seconds": seconds, "config": model.to_json(), "weights": model.get_weights()}
+    return {"seconds": seconds, **pack_model(model, list(nb10._pretrained()))}
+
+
+def test_challenge_observation_fits_the_graders_output_limit(reference_run):
+    """Is the reference model's observation, as sent, under the 1 MB of output the grader keeps per cell?"""
+    import json
+
+    from helpers.checks.observed import encode
+    assert len(json.dumps(encode(reference_run))) < 200_000
 
 
 def _untrained_model() -> keras.Model:
@@ -264,6 +273,7 @@ def test_challenge_forged_observations_fail(reference_run, forged):
     if forged == "labels as weights":
         observed = {**reference_run, "weights": [np.arange(300) % 5]}
     else:
-        observed = {**reference_run, "config": '{"class_name": "Functional", "config": {"layers": 3}}'}
+        observed = {**reference_run, "config": np.frombuffer(__import__("zlib").compress(
+            b'{"class_name": "Functional", "config": {"layers": 3}}'), dtype=np.uint8)}
     with pytest.raises(CheckFailed):
         nb10.train_best_model.judge(observed, min_accuracy=0.3)
