@@ -33,7 +33,7 @@ from PIL import Image, ImageDraw
 IMAGE_SIZE = 96
 SOURCE_CLASSES = ("circle", "square", "triangle", "star", "cross", "ring", "hexagon", "diamond")
 TARGET_CLASSES = ("arrow", "heart", "bolt", "crescent", "tee")
-_SPLITS = {"train": 0, "test": 1, "extra": 2}
+_SPLITS = {"train": 0, "test": 1, "extra": 2, "hidden": 3}
 _VERSION = 1  # bump when the drawing changes, so that old caches are not reused
 
 Polygon = list[tuple[float, float]]
@@ -160,7 +160,8 @@ def render(task: str, per_class: int, split: str = "train", seed: int = 0) -> tu
     Args:
         task: ``"source"`` or ``"target"``.
         per_class: Images per class.
-        split: ``"train"``, ``"test"`` (the hidden test set) or ``"extra"``:
+        split: ``"train"``, ``"test"`` (the notebook's held-out test set), ``"extra"`` (the checks' fixed
+            images) or ``"hidden"`` (the challenge's test images, drawn by the judge from a seed of its own):
             disjoint streams of images. Defaults to ``"train"``.
         seed: Which images of the split. Defaults to 0.
 

@@ -16,22 +16,32 @@ the real ``keras.applications.MobileNetV2`` (alpha 0.35, 96 px, random weights).
   state drawn from ``seed``.
 - ``prepare_fine_tuning``: Adam at the new rate, accuracy kept, and a fit
   after the call moves exactly the layers with weights that were unfrozen.
+- ``train_best_model`` (the challenge): the kernel trains the student's model
+  within ``CHALLENGE_SECONDS`` and sends it as plain data (config and
+  weights); the judge rebuilds it (``helpers.checks.rebuild``) and scores it
+  on ``HIDDEN_PER_CLASS`` images per class drawn from a seed of its own, which
+  the kernel never sees, against the labels it draws itself.
 
 Used by notebook 10's test cells, e.g. ``checks.nb10.build_transfer_model(build_transfer_model)``.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
+import secrets
+import time
+import weakref
 from typing import Any, Callable
 
 import numpy as np
 
-from helpers.checks.core import check, check_close, check_equal, check_instance, fail
+from helpers.checks.core import CheckFailed, check, check_close, check_equal, check_instance, fail
 from helpers.checks.observed import observed_check
-from helpers.images import render
+from helpers.checks.rebuild import pack_model, rebuild_model, unpack_model
+from helpers.images import TARGET_CLASSES, render, write_task
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb10 as reference
-from helpers.transfer import MOBILENET_CONFIG
+from helpers.transfer import MOBILENET_CONFIG, pretrained_weights
 
 keras = import_tensorflow().keras
 
@@ -352,6 +362,7 @@ def prepare_fine_tuning(student: Callable[..., Any], layer_name: str | None = "c
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="sparse_categorical_crossentropy", run_eagerly=True)
     model.fit(x, y, epochs=1, batch_size=5, verbose=0)           # the head is trained first
     returned = student(model, base, start, rate)
+    model.run_eagerly = True   # 5 images: tracing the new training step would take longer than running it
     optimizer = getattr(model, "optimizer", None)
     lr = getattr(optimizer, "learning_rate", None)
     observed = {"returned_model": returned is model, "returned": type(returned).__name__,
@@ -395,3 +406,114 @@ def prepare_fine_tuning(observed, layer_name="conv_b", learning_rate=1e-3, seed=
     check(list(observed["moved"]) == want, f"{name}: after fit, exactly the unfrozen layers should have changed.",
           want, observed["moved"], "Unfreeze with unfreeze_from, then call model.compile(...) again: "
           "Keras only sees new trainable flags after a compile.")
+
+
+# ---- Exercise 5: the challenge -------------------------------------------------------------------------------
+
+CHALLENGE_SECONDS = 60      # of processor time (a busy grader stretches wall time); the reference uses about 4
+HIDDEN_PER_CLASS = 60       # 300 hidden images: the accuracy's sampling spread is about 3 points
+_trained: "weakref.WeakKeyDictionary[Callable, dict]" = weakref.WeakKeyDictionary()
+
+
+def challenge_datasets() -> tuple[Any, Any]:
+    """The challenge's training data: notebook 10's 120 training files, split 90 / 30 as in the notebook."""
+    return keras.utils.image_dataset_from_directory(
+        write_task("target", per_class=24), validation_split=0.25, subset="both", seed=1,
+        image_size=MOBILENET_CONFIG["input_shape"][:2], batch_size=30, verbose=False)
+
+
+def hidden_images(seed: int, per_class: int = HIDDEN_PER_CLASS) -> tuple[np.ndarray, np.ndarray]:
+    """The judge's test images (split ``"hidden"``), with labels numbered as ``image_dataset_from_directory`` does."""
+    x, y = render("target", per_class, "hidden", seed)
+    alphabetical = np.array([sorted(TARGET_CLASSES).index(name) for name in TARGET_CLASSES])
+    return x.astype("float32"), alphabetical[y]
+
+
+def train_best_model(student: Callable[..., Any], min_accuracy: float = 0.4, seed: int | None = None) -> dict:
+    """Check the challenge: ``student(base_model, train_ds, val_ds)`` trains a model, judged on hidden images.
+
+    The student's function runs once per ``seed`` (the random seed of its
+    training); the cells of each threshold reuse that run.
+
+    Args:
+        student: The student's ``train_best_model``.
+        min_accuracy: The accuracy on the hidden images needed to pass. Defaults to 0.4.
+        seed: Keras's random seed before the call; ``None`` is 0. Defaults to ``None``.
+
+    Raises:
+        CheckFailed: with expected / got / hint.
+    """
+    runs = _trained.setdefault(student, {})
+    if seed not in runs:
+        train_ds, val_ds = challenge_datasets()
+        base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True))
+        known = base.get_weights()
+        keras.utils.set_random_seed(seed or 0)
+        start = time.process_time()
+        model = student(base, train_ds, val_ds)
+        seconds = time.process_time() - start
+        check_instance(model, keras.Model, "train_best_model should return a trained Keras model.",
+                       "End with `return model`.")
+        runs[seed] = {"seconds": seconds, **pack_model(model, known)}
+    return runs[seed]
+
+
+@functools.lru_cache(maxsize=1)
+def _hidden_set() -> tuple[np.ndarray, np.ndarray]:
+    """This process's hidden images, from a seed drawn here: one draw per judge process, for every answer."""
+    return hidden_images(secrets.randbits(32))
+
+
+@functools.lru_cache(maxsize=1)
+def _pretrained() -> tuple:
+    """The pretrained base's weights, which ``pack_model`` refers to by index instead of sending them."""
+    return tuple(keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=pretrained_weights(quiet=True)).get_weights())
+
+
+@functools.lru_cache(maxsize=4)
+def _predictions(config: str, digest: str, weights: tuple) -> np.ndarray:
+    """The rebuilt model's probabilities on the hidden images (both threshold cells of an answer share them)."""
+    model = rebuild_model(config, list(weights), "train_best_model(base_model, train_ds, val_ds)")
+    x, _ = _hidden_set()
+    return np.concatenate([np.asarray(model(x[i:i + 50], training=False)) for i in range(0, len(x), 50)])
+
+
+class _Weights(tuple):
+    """Weights hashed by a digest of their bytes, so that ``_predictions`` can cache on them."""
+
+    def __new__(cls, weights):
+        arrays = [np.asarray(w) for w in weights]
+        self = super().__new__(cls, arrays)
+        self.digest = hashlib.sha256(b"".join(a.tobytes() + str(a.shape).encode() for a in arrays)).hexdigest()
+        return self
+
+    def __hash__(self):
+        return hash(self.digest)
+
+    def __eq__(self, other):
+        return isinstance(other, _Weights) and other.digest == self.digest
+
+
+@observed_check(train_best_model)
+def train_best_model(observed, min_accuracy=0.4, seed=None) -> None:
+    name = "train_best_model(base_model, train_ds, val_ds)"
+    seconds = float(observed["seconds"])
+    check(seconds <= CHALLENGE_SECONDS, f"{name}: training should fit the budget.",
+          f"at most {CHALLENGE_SECONDS} s of processor time", f"{seconds:.0f} s", "Train for fewer epochs, or compute the frozen "
+          "base's features once and train the head on them.")
+    config, arrays = unpack_model(observed["config"], observed["weights"], list(_pretrained()))
+    weights = _Weights(arrays)
+    try:
+        probabilities = _predictions(config, weights.digest, weights)
+    except CheckFailed:
+        raise
+    except Exception as error:
+        fail(f"{name}: the model should take raw 96x96 RGB pixels.", "class probabilities", _summary(error),
+             "Build the model from keras.Input(shape=base_model.input_shape[1:]) and scale the pixels inside it.")
+    _, y = _hidden_set()
+    check(probabilities.shape == (len(y), len(TARGET_CLASSES)), f"{name}: one output per class.",
+          (len(y), len(TARGET_CLASSES)), probabilities.shape, "End with Dense(len(train_ds.class_names), ...).")
+    accuracy = float(np.mean(probabilities.argmax(axis=1) == y))
+    check(accuracy >= min_accuracy, f"{name}: accuracy on {len(y)} hidden images.",
+          f"at least {min_accuracy:.0%}", f"{accuracy:.1%}", "Train the head longer (more epochs at a good learning "
+          "rate), on features computed once, then consider fine-tuning the top of the base.")

@@ -27,6 +27,10 @@ _FLOAT = "np.mean gives np.float64, a subclass of Python float: the same number"
 _THRESHOLD = ("differs only when a value lies exactly on the rule's threshold, where float rounding depends on how the "
               "same comparison is written (v / m > 1.1 or v > 1.1 * m): the tests keep 2 % away from thresholds")
 
+_CHALLENGE = ("the challenge's text accepts any model that reaches the accuracy thresholds within the budget: this "
+              "variant of the answer key (other epochs, batch size, pooling, data, scaling, activation) still reaches "
+              "them, so it is another right answer, not a wrong one that passes")
+
 EQUIVALENT: dict[str, str] = {
     "10_build_transfer_model/statements-swapped/fa53de45": _INDEPENDENT,
     "10_unfreeze_from/statements-swapped/a1cf8c85": _INDEPENDENT,
@@ -120,6 +124,40 @@ EQUIVALENT: dict[str, str] = {
     "02_train_balanced/sign-removed/da0e31b0": "the model's output is (None, num_classes): index 1 is the last one",
     "02_train_balanced/call-removed/93652159": ("a NumPy int label finds the same dict entry as int(label): equal "
                                                 "integers hash alike"),
+    "10_train_best_model/statement-removed/a7f9c7ff": _CHALLENGE,
+    "10_train_best_model/statements-swapped/4927f6ca": _CHALLENGE,
+    "10_train_best_model/statements-swapped/df8d7d6a": _CHALLENGE,
+    "10_train_best_model/statements-swapped/63326640": _CHALLENGE,
+    "10_train_best_model/statements-swapped/fe5cd12f": _CHALLENGE,
+    "10_train_best_model/statement-removed/1b59e574": _CHALLENGE,
+    "10_train_best_model/statements-swapped/c417775c": _CHALLENGE,
+    "10_train_best_model/boolean-flipped/a0cbb605": _CHALLENGE,
+    "10_train_best_model/call-removed/6ccdbff4": _CHALLENGE,
+    "10_train_best_model/call-removed/3538ae5f": _CHALLENGE,
+    "10_train_best_model/layer-swapped/18ee6fd4": _CHALLENGE,
+    "10_train_best_model/layer-swapped/f39de2de": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/71cb7470": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/a5da3b2d": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/52562e60": _CHALLENGE,
+    "10_train_best_model/call-removed/da45fdd2": _CHALLENGE,
+    "10_train_best_model/call-removed/25c71f5d": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/bc2d5333": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/f0444f8c": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/638615fd": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/37011825": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/fe0e06c5": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/4f47bc01": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/f2fad1b2": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/90850a9e": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/1e630205": _CHALLENGE,
+    "10_train_best_model/training-dropped/fdbdc0b4": _CHALLENGE,
+    "10_train_best_model/name-string-swapped/5be6ca10": _CHALLENGE,
+    "10_train_best_model/training-dropped/8e370cd0": _CHALLENGE,
+    "10_train_best_model/training-flipped/89acae48": _CHALLENGE,
+    "10_train_best_model/sign-removed/b09c273c": _CHALLENGE,
+    "10_train_best_model/training-flipped/e487174d": _CHALLENGE,
+    "10_train_best_model/constant-plus-1/a4d53a15": _CHALLENGE,
+    "10_train_best_model/constant-minus-1/08f535f4": _CHALLENGE,
 }
 
 _VERBOSE = "verbose only changes what Keras prints (a progress bar), not the result"

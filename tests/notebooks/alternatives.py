@@ -1,4 +1,4 @@
-"""Correct answers to exercises 01-09, written the ways students write them (issue #17's false-positive corpus).
+"""Correct answers to exercises 01-10, written the ways students write them (issue #17's false-positive corpus).
 
 Other APIs than the reference, float32 idioms (``tf.reduce_mean(tf.cast(...,
 tf.float32))``), helper functions, type hints, extra prints, builtin names
@@ -757,6 +757,52 @@ def diagnose_fit(history_dict, target_loss):
     over = v[-1] > 1.1 * min(v)
     under = l[-1] > target_loss or (l[-1] < 0.95 * l[len(l) - 4] and v[-1] < 0.95 * v[len(v) - 4])
     return "overfitting" if over else ("underfitting" if under else "good fit")
+''',
+    },
+    # ---- 10 · transfer learning with MobileNetV2 ----
+    "10_build_image_preprocessing": {
+        "a list of layers built first, scaling with preprocess_input in a Lambda, then augmentation": '''
+def build_image_preprocessing():
+    steps = [keras.layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)]
+    steps += [keras.layers.RandomFlip(mode="horizontal"), keras.layers.RandomRotation(factor=(-0.1, 0.1))]
+    return keras.Sequential(steps, name="augment_and_scale")
+''',
+    },
+    "10_train_best_model": {
+        "features from model.predict on an unshuffled rebatch of one pass, a Sequential head, 40 epochs": '''
+def train_best_model(base_model, train_ds, val_ds):
+    base_model.trainable = False
+    extractor = keras.Sequential([keras.Input(shape=(96, 96, 3)), keras.layers.Rescaling(1 / 127.5, offset=-1),
+                                  base_model, keras.layers.GlobalAveragePooling2D()])
+    images, labels = [], []
+    for x, y in train_ds.concatenate(val_ds):      # one pass: images and labels stay together
+        images.append(x.numpy())
+        labels.append(y.numpy())
+    features = extractor.predict(np.concatenate(images), batch_size=64, verbose=0)
+    head = keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dropout(0.25),
+                             keras.layers.Dense(len(train_ds.class_names), activation="softmax")])
+    head.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    head.fit(features, np.concatenate(labels), epochs=40, batch_size=24, verbose=0)
+    return keras.Sequential([keras.Input(shape=(96, 96, 3)), extractor, head])
+''',
+        "a Functional extractor called per batch, a Functional head, 50 epochs at 5e-3": '''
+def train_best_model(base_model, train_ds, val_ds):
+    base_model.trainable = False
+    inputs = keras.Input(shape=(96, 96, 3))
+    scaled = keras.layers.Rescaling(scale=1 / 127.5, offset=-1.0)(inputs)
+    features = keras.layers.GlobalAveragePooling2D()(base_model(scaled, training=False))
+    extractor = keras.Model(inputs, features)
+    x, y = [], []
+    for images, labels in train_ds.concatenate(val_ds):
+        x.append(extractor(images, training=False))
+        y.append(labels)
+    x, y = tf.concat(x, axis=0), tf.concat(y, axis=0)
+    head_inputs = keras.Input(shape=(x.shape[-1],))
+    head = keras.Model(head_inputs, keras.layers.Dense(5, activation="softmax")(keras.layers.Dropout(0.3)(head_inputs)))
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="sparse_categorical_crossentropy",
+                 metrics=["accuracy"])
+    head.fit(x, y, epochs=50, batch_size=32, verbose=0)
+    return keras.Model(inputs, head(features))
 ''',
     },
 }

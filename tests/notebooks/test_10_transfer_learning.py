@@ -14,6 +14,7 @@ PREPROCESS = "10_build_image_preprocessing"
 BUILD = "10_build_transfer_model"
 UNFREEZE = "10_unfreeze_from"
 FINE_TUNE = "10_prepare_fine_tuning"
+CHALLENGE = "10_train_best_model"
 
 # Keras 3 facts that decide what is a mistake here (see helpers/checks/nb10.py):
 # - an outer training value (fit's training=True) overrides the training=False recorded on the base, and a
@@ -136,6 +137,41 @@ def prepare_fine_tuning(model, base_model, layer_name, learning_rate):
     return model
 ''',
     },
+    CHALLENGE: {
+        "returned untrained": '''
+def train_best_model(base_model, train_ds, val_ds):
+    return build_transfer_model(base_model, len(train_ds.class_names), build_image_preprocessing())
+''',
+        "the head trained for one epoch at Keras's default learning rate": '''
+def train_best_model(base_model, train_ds, val_ds):
+    model = build_transfer_model(base_model, len(train_ds.class_names), build_image_preprocessing())
+    compile_classifier(model, learning_rate=1e-3)
+    model.fit(train_ds, epochs=1, verbose=0)
+    return model
+''',
+        "features and labels read in two passes over a shuffled dataset (they no longer match)": '''
+def train_best_model(base_model, train_ds, val_ds):
+    base_model.trainable = False
+    inputs = keras.Input(shape=base_model.input_shape[1:])
+    pooled = keras.layers.GlobalAveragePooling2D()(base_model(keras.layers.Rescaling(1 / 127.5, offset=-1)(inputs),
+                                                               training=False))
+    extractor = keras.Model(inputs, pooled)
+    features = extractor.predict(train_ds, verbose=0)
+    labels = np.concatenate([y.numpy() for _, y in train_ds])
+    head = keras.Sequential([keras.Input(shape=(features.shape[-1],)), keras.layers.Dense(5, activation="softmax")])
+    compile_classifier(head, learning_rate=1e-2)
+    head.fit(features, labels, epochs=30, verbose=0)
+    return keras.Model(inputs, head(pooled))
+''',
+        "preprocess_input in a Lambda layer (refused: the grader will not run code)": '''
+def train_best_model(base_model, train_ds, val_ds):
+    preprocessing = keras.Sequential([keras.layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)])
+    model = build_transfer_model(base_model, len(train_ds.class_names), preprocessing)
+    compile_classifier(model, learning_rate=1e-2)
+    model.fit(train_ds, epochs=3, verbose=0)
+    return model
+''',
+    },
 }
 
 RIGHT = {
@@ -195,6 +231,43 @@ def prepare_fine_tuning(model, base_model, layer_name, learning_rate):
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     unfreeze_from(base_model, layer_name)
     return model
+''',
+    },
+    CHALLENGE: {
+        "a Functional extractor called per batch, a Functional head, other epochs and rate": '''
+def train_best_model(base_model, train_ds, val_ds):
+    base_model.trainable = False
+    inputs = keras.Input(shape=(96, 96, 3))
+    scaled = keras.layers.Rescaling(scale=1 / 127.5, offset=-1.0)(inputs)
+    features = keras.layers.GlobalAveragePooling2D()(base_model(scaled, training=False))
+    extractor = keras.Model(inputs, features)
+    x, y = [], []
+    for images, labels in train_ds.concatenate(val_ds):
+        x.append(extractor(images, training=False))
+        y.append(labels)
+    x, y = tf.concat(x, axis=0), tf.concat(y, axis=0)
+    head_inputs = keras.Input(shape=(x.shape[-1],))
+    head = keras.Model(head_inputs, keras.layers.Dense(5, activation="softmax")(keras.layers.Dropout(0.3)(head_inputs)))
+    head.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss="sparse_categorical_crossentropy",
+                 metrics=["accuracy"])
+    head.fit(x, y, epochs=50, batch_size=32, verbose=0)
+    return keras.Model(inputs, head(features))
+''',
+        "features from model.predict on the images of one pass, a Sequential head, 40 epochs at 3e-3": '''
+def train_best_model(base_model, train_ds, val_ds):
+    base_model.trainable = False
+    extractor = keras.Sequential([keras.Input(shape=(96, 96, 3)), keras.layers.Rescaling(1 / 127.5, offset=-1),
+                                  base_model, keras.layers.GlobalAveragePooling2D()])
+    images, labels = [], []
+    for x, y in train_ds.concatenate(val_ds):      # one pass: images and labels stay together
+        images.append(x.numpy())
+        labels.append(y.numpy())
+    features = extractor.predict(np.concatenate(images), batch_size=64, verbose=0)
+    head = keras.Sequential([keras.Input(shape=(1280,)), keras.layers.Dropout(0.25),
+                             keras.layers.Dense(len(train_ds.class_names), activation="softmax")])
+    head.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    head.fit(features, np.concatenate(labels), epochs=40, batch_size=24, verbose=0)
+    return keras.Sequential([keras.Input(shape=(96, 96, 3)), extractor, head])
 ''',
     },
 }

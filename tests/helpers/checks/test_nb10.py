@@ -1,9 +1,11 @@
 """helpers.checks.nb10: the transfer checks accept the reference and other right answers, and reject the classic mistakes."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from helpers.checks import CheckFailed, nb10
+from helpers.checks.rebuild import pack_model
 from helpers.reference import nb10 as reference
 from helpers.transfer import compile_classifier, keras, tf
 
@@ -192,3 +194,86 @@ def test_fine_tuning_mistakes_are_rejected(mistake):
     """Is each classic fine-tuning mistake rejected?"""
     with pytest.raises(CheckFailed):
         nb10.prepare_fine_tuning(FINE_TUNING_MUTANTS[mistake], layer_name="pool", learning_rate=3e-4, seed=2)
+
+
+# ---- exercise 5: the challenge ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reference_run() -> dict:
+    """The reference answer's observation: trained once, as the notebook's test cells do."""
+    return nb10.train_best_model.observe(reference.train_best_model, min_accuracy=0.4, seed=None)
+
+
+def test_challenge_reference_reaches_both_thresholds(reference_run):
+    """Does the reference answer pass the 30 % and 40 % cells, judged on the hidden images?"""
+    for threshold in (0.3, 0.4):
+        nb10.train_best_model.judge(reference_run, min_accuracy=threshold)
+
+
+def test_challenge_hidden_labels_follow_the_folders_order():
+    """Are the hidden images' labels numbered as image_dataset_from_directory numbers the folders (alphabetically)?"""
+    x, y = nb10.hidden_images(seed=5, per_class=2)
+    assert x.shape == (10, 96, 96, 3) and x.dtype == "float32"
+    classes = sorted(nb10.TARGET_CLASSES)
+    assert [classes[label] for label in y[::2]] == list(nb10.TARGET_CLASSES)
+
+
+def _observation(model: keras.Model, seconds: float = 1.0) -> dict:
+    return {"seconds": seconds, **pack_model(model, list(nb10._pretrained()))}
+
+
+def test_challenge_observation_fits_the_graders_output_limit(reference_run):
+    """Is the reference model's observation, as sent, under the 1 MB of output the grader keeps per cell?"""
+    import json
+
+    from helpers.checks.observed import encode
+    assert len(json.dumps(encode(reference_run))) < 200_000
+
+
+def _untrained_model() -> keras.Model:
+    inputs = keras.Input(shape=(96, 96, 3))
+    x = layers.Rescaling(1 / 127.5, offset=-1)(inputs)
+    x = layers.Conv2D(4, 3, strides=8)(x)
+    return keras.Model(inputs, layers.Dense(5, activation="softmax")(layers.GlobalAveragePooling2D()(x)))
+
+
+def test_challenge_rejects_an_untrained_model():
+    """Does a model that learned nothing (about chance, 20 %) fail the 30 % cell?"""
+    with pytest.raises(CheckFailed, match="hidden images"):
+        nb10.train_best_model.judge(_observation(_untrained_model()), min_accuracy=0.3)
+
+
+def test_challenge_rejects_a_run_over_the_budget(reference_run):
+    """Does a training call longer than the budget fail, however good its model?"""
+    with pytest.raises(CheckFailed, match="budget"):
+        nb10.train_best_model.judge({**reference_run, "seconds": nb10.CHALLENGE_SECONDS + 1}, min_accuracy=0.3)
+
+
+def test_challenge_refuses_a_model_that_runs_code():
+    """Is a model holding a Lambda layer (code the grader would run) refused before Keras reads it?"""
+    inputs = keras.Input(shape=(96, 96, 3))
+    x = layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)(inputs)
+    model = keras.Model(inputs, layers.Dense(5, activation="softmax")(layers.GlobalAveragePooling2D()(x)))
+    with pytest.raises(CheckFailed, match="does not rebuild"):
+        nb10.train_best_model.judge(_observation(model), min_accuracy=0.3)
+
+
+def test_challenge_rejects_a_model_for_scaled_pixels():
+    """Does a model that expects pixels already scaled (its Rescaling left outside) fail on raw pixels?"""
+    inputs = keras.Input(shape=(96, 96, 3))
+    x = layers.Conv2D(4, 3, strides=8)(inputs)
+    model = keras.Model(inputs, layers.Dense(7, activation="softmax")(layers.GlobalAveragePooling2D()(x)))
+    with pytest.raises(CheckFailed, match="one output per class"):
+        nb10.train_best_model.judge(_observation(model), min_accuracy=0.3)
+
+
+@pytest.mark.parametrize("forged", ["labels as weights", "malformed config"])
+def test_challenge_forged_observations_fail(reference_run, forged):
+    """Does a kernel that sends made-up data instead of a model fail (it never sees the hidden images)?"""
+    if forged == "labels as weights":
+        observed = {**reference_run, "weights": [np.arange(300) % 5]}
+    else:
+        observed = {**reference_run, "config": np.frombuffer(__import__("zlib").compress(
+            b'{"class_name": "Functional", "config": {"layers": 3}}'), dtype=np.uint8)}
+    with pytest.raises(CheckFailed):
+        nb10.train_best_model.judge(observed, min_accuracy=0.3)
