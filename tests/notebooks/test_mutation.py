@@ -22,6 +22,13 @@ QUICK_EXERCISES = ["01_build_sequential", "01_build_functional", "01_build_subcl
 #: owners of those checks raise the rates; the xfail is strict, so a fixed exercise must leave this table.
 BELOW_TARGET: dict[str, str] = {}
 
+#: Exercises whose mutants the suite does not grade, with why; ``python -m tests.mutation EXERCISE`` still does.
+NOT_IN_SUITE: dict[str, str] = {
+    "10_train_best_model": ("the challenge: each of its 86 mutants trains a model and is scored on hidden images "
+                            "(about 20 minutes); it accepts any model over the thresholds, so its survivors are "
+                            "other right answers (tests/mutation/equivalent.py: _CHALLENGE)"),
+}
+
 
 def _entries(assignment: str, exercises: list[str] | None = None) -> dict:
     return dict(run_assignments({assignment: exercises}))[assignment]["exercises"]
@@ -31,6 +38,8 @@ def _rate_params(assignments: list[str]) -> list:
     params = []
     for assignment in assignments:
         for exercise in harness.reference_answers(assignment):
+            if exercise in NOT_IN_SUITE:
+                continue
             marks = [pytest.mark.xfail(reason=BELOW_TARGET[exercise], strict=True)] if exercise in BELOW_TARGET else []
             params.append(pytest.param(assignment, exercise, marks=marks, id=exercise))
     return params
@@ -68,6 +77,7 @@ _cache: dict[str, dict] = {}
 def test_exercise_kills_its_mutants(assignment, exercise):
     """Do the exercise's visible and hidden tests reject at least 95% of its non-equivalent mutants?"""
     if assignment not in _cache:
-        _cache[assignment] = _entries(assignment)
+        chosen = [name for name in harness.reference_answers(assignment) if name not in NOT_IN_SUITE]
+        _cache[assignment] = _entries(assignment, chosen)
     score = report.score(_cache[assignment][exercise])
     assert score.rate >= report.TARGET, f"{exercise}: {100 * score.rate:.1f}%, grading gaps {score.gaps}"
