@@ -9,7 +9,8 @@ is graded three ways, one after another on this machine:
    ``dask worker`` processes, started beforehand as on a real cluster.
 
 It reports each wall time, Dask's overhead over the local pool, the time per
-submission, whether the three gradebooks are identical, and a projection for
+submission, how long each notebook waited for its kernel (median and slowest,
+by how the kernel started), whether the three gradebooks are identical, and a projection for
 300 students x 10 notebooks on 1, 10 and 50 workers. By default it grades the
 TensorFlow-free tiny notebook (``tests/fixtures/00-tiny``): the figures then
 measure the grading engine itself; ``--notebook 01`` grades a course notebook.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import statistics
 import socket
 import subprocess
 import sys
@@ -74,14 +76,25 @@ def dask_processes(workers: int, folder: Path) -> Iterator[str]:
                 proc.wait()
 
 
-def _timed(root: Path, workers: int, cluster: str | None) -> float:
+def _timed(root: Path, workers: int, cluster: str | None) -> tuple[float, list[tuple[float, str]]]:
+    """Grade the class in ``root``: the wall time, and each notebook's kernel wait with how its kernel started."""
     started = time.perf_counter()
     outcomes = grade("all", root, workers=workers, force=True, cluster=cluster)
     seconds = time.perf_counter() - started
     failed = [f"{o.student}/{o.assignment}: {o.detail}" for o in outcomes if not o.graded]
     if failed:
         raise RuntimeError(f"tfcourse grade failed: {failed[:3]}")
-    return seconds
+    return seconds, [start for o in outcomes for start in o.kernel_starts]
+
+
+def _waits(starts: list[tuple[float, str]]) -> str:
+    """``0.41 / 0.52 (60 forked)``: the median and slowest kernel wait, and how the kernels started."""
+    if not starts:
+        return "not recorded"
+    seconds = [s for s, _ in starts]
+    origins = sorted({origin for _, origin in starts})
+    counts = ", ".join(f"{sum(o == origin for _, o in starts)} {origin}" for origin in origins)
+    return f"{statistics.median(seconds):.2f} / {max(seconds):.2f} ({counts})"
 
 
 def run_dask_bench(class_size: int = 60, workers: int = 2, notebook: str | None = None) -> str:
@@ -105,27 +118,31 @@ def run_dask_bench(class_size: int = 60, workers: int = 2, notebook: str | None 
         klass = {f"s{i:03d}": {assignment: notebooks[kinds[i % 3]]} for i in range(class_size)}
         roots = {way: _course_root(base, way, [assignment], klass, solutions)
                  for way in ("pool", "local", "scheduler")}
-        seconds = {"pool": _timed(roots["pool"], workers, None),
-                   "local": _timed(roots["local"], workers, f"local:{workers}")}
+        runs = {"pool": _timed(roots["pool"], workers, None),
+                "local": _timed(roots["local"], workers, f"local:{workers}")}
         with dask_processes(workers, base) as address:
-            seconds["scheduler"] = _timed(roots["scheduler"], workers, address)
+            runs["scheduler"] = _timed(roots["scheduler"], workers, address)
         identical = _dump(roots["pool"]) == _dump(roots["local"]) == _dump(roots["scheduler"])
-    return "\n".join(_table(seconds, class_size, workers, assignment, identical, before))
+    seconds = {way: wall for way, (wall, _) in runs.items()}
+    waits = {way: starts for way, (_, starts) in runs.items()}
+    return "\n".join(_table(seconds, class_size, workers, assignment, identical, before, waits))
 
 
 def _table(seconds: dict[str, float], n: int, workers: int, assignment: str, identical: bool,
-           before: str) -> list[str]:
+           before: str, waits: dict[str, list[tuple[float, str]]] | None = None) -> list[str]:
     pool = seconds["pool"]
+    waits = waits or {}
     lines = [f"Machine: {before}", f"(load average at the end: {machine().rsplit('load average ', 1)[-1]})", "",
              f"| {n} submissions of {assignment}, {workers} workers | wall (s) | per submission (s) | "
-             "worker-seconds per submission | overhead over the local pool |", "|---|---|---|---|---|"]
+             "worker-seconds per submission | overhead over the local pool | "
+             "kernel wait before the first cell, median / slowest (s) |", "|---|---|---|---|---|---|"]
     labels = {"pool": f"local pool, --workers {workers}", "local": f"--cluster local:{workers} (start-up included)",
               "scheduler": f"--scheduler, dask scheduler + {workers} dask worker processes"}
     for way, label in labels.items():
         s = seconds[way]
         lines.append(f"| {label} | {s:.1f} | {s / n:.2f} | {s * workers / n:.2f} | "
-                     f"{100 * (s / pool - 1):+.1f}% |")
-    lines.append(f"| gradebooks identical (all three) | {'yes' if identical else 'NO'} | | | |")
+                     f"{100 * (s / pool - 1):+.1f}% | {_waits(waits.get(way, []))} |")
+    lines.append(f"| gradebooks identical (all three) | {'yes' if identical else 'NO'} | | | | |")
     task = seconds["scheduler"] * workers / n
     students, notebooks = PROJECTED
     tasks = students * notebooks
