@@ -139,12 +139,14 @@ def train_best_model(base_model: keras.Model, train_ds, val_ds, epochs: int = 30
     base_model.trainable = False
     scaling = keras.layers.Rescaling(1 / 127.5, offset=-1)
     pooling = keras.layers.GlobalAveragePooling2D()
-    images, labels = zip(*[(np.asarray(x), np.asarray(y)) for x, y in train_ds.concatenate(val_ds)])
-    features = pooling(base_model(scaling(np.concatenate(images)), training=False))   # one call: 120 images
-    head = keras.Sequential([keras.Input(shape=(features.shape[-1],)), keras.layers.Dropout(0.2),
+    features, labels = [], []
+    for images, batch_labels in train_ds.concatenate(val_ds):      # batch by batch: 120 images at once cost ~1 GB
+        features.append(np.asarray(pooling(base_model(scaling(images), training=False))))
+        labels.append(np.asarray(batch_labels))
+    head = keras.Sequential([keras.Input(shape=(features[0].shape[-1],)), keras.layers.Dropout(0.2),
                              keras.layers.Dense(len(train_ds.class_names), activation="softmax")])
     compile_classifier(head, learning_rate)
-    pairs = tf.data.Dataset.from_tensor_slices((features, np.concatenate(labels)))
+    pairs = tf.data.Dataset.from_tensor_slices((np.concatenate(features), np.concatenate(labels)))
     head.fit(pairs.shuffle(120).batch(30), epochs=epochs, verbose=0)   # a Dataset: an epoch costs ~0.1 s less
     inputs = keras.Input(shape=base_model.input_shape[1:])
     return keras.Model(inputs, head(pooling(base_model(scaling(inputs), training=False))))
