@@ -14,7 +14,8 @@ import numpy as np
 from helpers.quiet import import_tensorflow
 from helpers.transfer import compile_classifier
 
-keras = import_tensorflow().keras
+tf = import_tensorflow()
+keras = tf.keras
 
 
 def build_image_preprocessing(rotation: float = 0.1) -> keras.Sequential:
@@ -121,7 +122,8 @@ def train_best_model(base_model: keras.Model, train_ds, val_ds, epochs: int = 30
     With a frozen base and no augmentation, the base's output for an image never
     changes, so it is computed once (one pass over the 120 images) instead of
     once per epoch; the head then trains for many cheap epochs, on the training
-    and validation images together. The returned model chains the same layers:
+    and validation images together, from a ``tf.data.Dataset`` (given NumPy
+    arrays, ``fit`` spends about 0.1 s per epoch preparing them again). The returned model chains the same layers:
     raw pixels in, class probabilities out.
 
     Args:
@@ -138,12 +140,13 @@ def train_best_model(base_model: keras.Model, train_ds, val_ds, epochs: int = 30
     scaling = keras.layers.Rescaling(1 / 127.5, offset=-1)
     pooling = keras.layers.GlobalAveragePooling2D()
     features, labels = [], []
-    for images, batch_labels in train_ds.concatenate(val_ds):
+    for images, batch_labels in train_ds.concatenate(val_ds):      # batch by batch: 120 images at once cost ~1 GB
         features.append(np.asarray(pooling(base_model(scaling(images), training=False))))
         labels.append(np.asarray(batch_labels))
     head = keras.Sequential([keras.Input(shape=(features[0].shape[-1],)), keras.layers.Dropout(0.2),
                              keras.layers.Dense(len(train_ds.class_names), activation="softmax")])
     compile_classifier(head, learning_rate)
-    head.fit(np.concatenate(features), np.concatenate(labels), epochs=epochs, batch_size=30, verbose=0)
+    pairs = tf.data.Dataset.from_tensor_slices((np.concatenate(features), np.concatenate(labels)))
+    head.fit(pairs.shuffle(120).batch(30), epochs=epochs, verbose=0)   # a Dataset: an epoch costs ~0.1 s less
     inputs = keras.Input(shape=base_model.input_shape[1:])
     return keras.Model(inputs, head(pooling(base_model(scaling(inputs), training=False))))

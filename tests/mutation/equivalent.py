@@ -166,9 +166,6 @@ _INFERENCE = "outside fit, a model called without training= runs in inference mo
 TOLERATED: dict[str, str] = {
     "10_build_transfer_model/training-dropped/0c3a8897": ("Keras 3 runs a frozen BatchNormalization layer in inference "
                                                           "mode whatever training= says, and the base has no Dropout"),
-    "10_prepare_fine_tuning/statements-swapped/ad60c3e6": ("Keras 3 collects the trainable weights when the next fit "
-                                                            "starts, so compiling just before unfreezing trains the same "
-                                                            "weights"),
     "01_compile_model/from-logits-flipped/e7f7da04": ("Keras 3 computes the cross-entropy from the softmax layer's own "
                                                       "logits whatever from_logits says (it warns)"),
     "02_train/constant-plus-1/7789b8a7": _VERBOSE,
