@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from helpers.data import load_digits
+from helpers.models import build_training_state
 from helpers.quiet import import_tensorflow
 
 tf = import_tensorflow()
@@ -288,23 +289,4 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3) -> keras
     """
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    _build_training_state(model)
-    return model
-
-
-def _build_training_state(model: keras.Model) -> None:
-    """Create the optimizer's and the metrics' variables now, from the input's shape, instead of in ``fit``.
-
-    On TensorFlow, Keras otherwise creates them while tracing the training step,
-    and TensorFlow then traces that step a second time: for MobileNetV2, about
-    a second before the first epoch. Skipped for models with several inputs, or
-    if this Keras lacks the hook (``fit`` then builds them as usual).
-    """
-    build = getattr(model, "_symbolic_build", None)
-    if build is None or len(getattr(model, "inputs", None) or []) != 1:
-        return
-    try:
-        x = np.zeros((1, *model.inputs[0].shape[1:]), dtype="float32")
-        build(data_batch=(x, np.zeros((1,), dtype="int32")))
-    except Exception:  # fit builds (and reports) it as usual
-        pass
+    return build_training_state(model)

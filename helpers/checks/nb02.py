@@ -27,7 +27,7 @@ from helpers.checks.observed import observed_check
 from helpers.checks.values import kind, plain
 from helpers.data import FLAT_DIM, NUM_CLASSES, load_digits
 from helpers.fitting import BatchCounter
-from helpers.models import set_seed
+from helpers.models import build_training_state, set_seed
 from helpers.quiet import import_tensorflow
 from helpers.reference import nb01, nb02 as reference
 
@@ -78,7 +78,7 @@ def probe_classifier(
         ],
         name="probed_mlp",
     )
-    return nb01.compile_model(model, learning_rate)
+    return build_training_state(nb01.compile_model(model, learning_rate))
 
 
 def _train_data(n_train: int, n_val: int, seed: int) -> tuple[np.ndarray, ...]:
@@ -298,7 +298,7 @@ def weighing_classifier(seed: int = 0) -> WeighingSequential:
     set_seed(seed)
     model = WeighingSequential([keras.Input(shape=(FLAT_DIM,)), keras.layers.Dense(16, activation="relu"),
                                 keras.layers.Dense(NUM_CLASSES, activation="softmax")], name="weighing_mlp")
-    return nb01.compile_model(model, 1e-2)
+    return build_training_state(nb01.compile_model(model, 1e-2))
 
 
 def _imbalanced(per_class: int, rare: int, missing: bool, n_val: int, seed: int) -> dict[str, Any]:
