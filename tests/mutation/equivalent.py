@@ -117,8 +117,6 @@ EQUIVALENT: dict[str, str] = {
     "09_plot_history/constant-minus-1/962b2b3d": _LAYOUT,
     "09_plot_history/constant-plus-1/e6af6f98": _LAYOUT,
     "09_plot_history/constant-minus-1/a336bd82": _LAYOUT,
-    "10_build_transfer_model/statements-swapped/77fe178b": _INDEPENDENT,
-    "10_unfreeze_top_layers/statements-swapped/76effd18": _INDEPENDENT,
     "02_balanced_class_weights/call-removed/6268a2f1": ("len(y) / (k * n_c) with NumPy counts is np.float64, a "
                                                         "subclass of Python float: the same number"),
     "02_train_balanced/sign-removed/da0e31b0": "the model's output is (None, num_classes): index 1 is the last one",
