@@ -53,30 +53,37 @@ def digits_classifier(learning_rate: float = 1e-3, seed: int | None = 0) -> kera
     return build_training_state(compile_model(build_sequential_model(), learning_rate))
 
 
-def build_training_state(model: keras.Model) -> keras.Model:
-    """Create a compiled model's optimizer and metric variables now, from its input's shape, instead of in ``fit``.
+def build_training_state(model: keras.Model, data_batch: tuple | None = None) -> keras.Model:
+    """Create a compiled model's optimizer and metric variables now, instead of in ``fit``.
 
     On TensorFlow, Keras otherwise creates them while tracing the training
     step, and TensorFlow then traces that step a second time: about 0.4 s for
     the digits model, a second for MobileNetV2, before the first epoch. The
-    weights and every result stay the same. Skipped for models with several
-    inputs or labels that are not class numbers, or where this Keras lacks the
-    hook (``fit`` then builds them as usual).
+    weights and every result stay the same. Skipped where this Keras lacks the
+    hook, or where the state cannot be built (``fit`` then builds and reports
+    it as usual).
 
     Args:
-        model: A compiled classifier for integer labels with one input.
+        model: A compiled model.
+        data_batch: One ``(x, y)`` batch of the training data. Defaults to
+            ``None``: a zero input of the model's single input's shape, with
+            an integer class label (a classifier for integer labels).
 
     Returns:
         ``model``.
 
-    Used by ``digits_classifier`` and ``helpers.transfer.compile_classifier``.
+    Used by ``digits_classifier``, ``helpers.transfer.compile_classifier``
+    and the training explorer.
     """
     build = getattr(model, "_symbolic_build", None)
-    if build is None or len(getattr(model, "inputs", None) or []) != 1:
+    if build is None:
         return model
+    if data_batch is None:
+        if len(getattr(model, "inputs", None) or []) != 1:
+            return model
+        data_batch = (np.zeros((1, *model.inputs[0].shape[1:]), dtype="float32"), np.zeros((1,), dtype="int32"))
     try:
-        x = np.zeros((1, *model.inputs[0].shape[1:]), dtype="float32")
-        build(data_batch=(x, np.zeros((1,), dtype="int32")))
+        build(data_batch=data_batch)
     except Exception:  # fit builds (and reports) it as usual
         pass
     return model

@@ -10,8 +10,8 @@ is graded three ways, one after another on this machine:
 
 It reports each wall time, Dask's overhead over the local pool, the time per
 submission, how long each notebook waited for its kernel (median and slowest,
-by how the kernel started), whether the three gradebooks are identical, and a projection for
-300 students x 10 notebooks on 1, 10 and 50 workers. By default it grades the
+by how the kernel started), whether the three gradebooks are identical, and a
+projection for 300 students x 10 notebooks on 1, 10 and 50 workers. By default it grades the
 TensorFlow-free tiny notebook (``tests/fixtures/00-tiny``): the figures then
 measure the grading engine itself; ``--notebook 01`` grades a course notebook.
 """
@@ -20,8 +20,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -13,6 +13,7 @@ import numpy as np
 
 from helpers.explorer.arrays import as_arrays, split_validation
 from helpers.explorer.settings import OPTIMIZERS, RunSettings, SettingsError, check_settings
+from helpers.models import build_training_state
 from helpers.quiet import import_tensorflow
 
 tf = import_tensorflow()
@@ -80,21 +81,6 @@ def with_optimizer(model: keras.Model, name: str, learning_rate: float) -> keras
     return model
 
 
-def build_metrics(model: keras.Model, x: np.ndarray, y: np.ndarray) -> None:
-    """Create the model's metric state from one sample, before ``fit``.
-
-    On TensorFlow, Keras otherwise creates it while tracing the train step,
-    and TensorFlow then traces that step a second time: about 0.15 s of CPU
-    before the first epoch can be drawn. Skipped if this Keras lacks the hook.
-    """
-    build = getattr(model, "_symbolic_build", None)
-    if build is not None:
-        try:
-            build(data_batch=(x[:1], y[:1]))
-        except Exception:  # fit builds (and reports) it as usual
-            pass
-
-
 class _EpochTimer(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.seconds: list[float] = []
@@ -135,7 +121,7 @@ def train_run(
     train, val = split_validation(x, y, settings.val_fraction)
     check_settings(settings, len(train[0]))
     model = with_optimizer(model_factory(), settings.optimizer, settings.learning_rate)
-    build_metrics(model, *train)
+    build_training_state(model, (train[0][:1], train[1][:1]))
     timer = _EpochTimer()
     history = model.fit(*train, validation_data=val, epochs=settings.epochs,
                         batch_size=settings.batch_size, callbacks=[timer, *callbacks], verbose=0)

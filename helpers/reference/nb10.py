@@ -123,8 +123,9 @@ def train_best_model(base_model: keras.Model, train_ds, val_ds, epochs: int = 30
     changes, so it is computed once (one pass over the 120 images) instead of
     once per epoch; the head then trains for many cheap epochs, on the training
     and validation images together, from a ``tf.data.Dataset`` (given NumPy
-    arrays, ``fit`` spends about 0.1 s per epoch preparing them again). The returned model chains the same layers:
-    raw pixels in, class probabilities out.
+    arrays, ``fit`` spends about 0.1 s per epoch preparing them again). The
+    returned model chains the same layers: raw pixels in, class probabilities
+    out.
 
     Args:
         base_model: The pretrained MobileNetV2 (``include_top=False``).
