@@ -257,6 +257,7 @@ def _judge_fit(observed: dict, base_before: list, head_before: list, name: str) 
 # ---- Exercise 3: choosing the layers to fine-tune ------------------------------------------------------------
 
 _MOBILENET_LAYERS: list[tuple[tuple[str, bool], ...]] = []
+_MOBILENET: list[keras.Model] = []
 
 
 def _structure(base: keras.Model) -> tuple[tuple[str, bool], ...]:
@@ -264,11 +265,12 @@ def _structure(base: keras.Model) -> tuple[tuple[str, bool], ...]:
 
 
 def _new_mobilenet() -> keras.Model:
-    """MobileNetV2 without weights; the first one built in this process, untouched, also records its layers."""
-    base = keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None)
-    if not _MOBILENET_LAYERS:
-        _MOBILENET_LAYERS.append(_structure(base))
-    return base
+    """MobileNetV2 without weights, built once per process (a second): only its layers' flags matter here, and
+    ``_fresh_base`` sets every one of them before each case. The first build, untouched, records its layers."""
+    if not _MOBILENET:
+        _MOBILENET.append(keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None))
+        _MOBILENET_LAYERS.append(_structure(_MOBILENET[0]))
+    return _MOBILENET[0]
 
 
 @functools.lru_cache(maxsize=1)
@@ -298,12 +300,12 @@ def _unfreeze_case(kind: str, layer_name: str | None, seed: int | None) -> tuple
 
 
 def _fresh_base(kind: str, flags: list[bool] | None, seed: int | None) -> keras.Model:
+    """The base of a case, every flag set as a new base would have it: frozen (``flags`` ``None``), or trainable
+    with each layer's flag from ``flags``."""
     base = tiny_base(seed=seed or 0) if kind == "tiny" else _new_mobilenet()
-    if flags is None:
-        base.trainable = False
-    else:
-        for layer, flag in zip(base.layers, flags):
-            layer.trainable = flag
+    base.trainable = flags is not None      # resets every layer's flag, including a reused base's
+    for layer, flag in zip(base.layers, flags or ()):
+        layer.trainable = flag
     return base
 
 
@@ -508,7 +510,7 @@ def _predictions(config: str, digest: str, weights: tuple) -> np.ndarray:
     """The rebuilt model's probabilities on the hidden images (both threshold cells of an answer share them)."""
     model = rebuild_model(config, list(weights), "train_best_model(base_model, train_ds, val_ds)")
     x, _ = _hidden_set()
-    return np.concatenate([np.asarray(model(x[i:i + 50], training=False)) for i in range(0, len(x), 50)])
+    return np.concatenate([np.asarray(model(x[i:i + 100], training=False)) for i in range(0, len(x), 100)])
 
 
 class _Weights(tuple):
