@@ -1,19 +1,19 @@
-"""Checks for notebook 02: training with your own validation set, and with balanced class weights.
+"""Checks for notebook 02: training with a stratified validation set, and with balanced class weights.
 
 Each check observes in the kernel and judges from the observation
-(``helpers.checks.observed``). ``train`` is run on a ``ProbedSequential``: a
-small classifier whose ``fit`` always runs its own ``BatchCounter``. The kernel
-sends the counts, the history and the weights the run left behind; the judge
-rebuilds the data and the initial model from the arguments, computes the
-losses of those weights itself and compares the validation loss with the
-history's last ``val_loss``. ``balanced_class_weights`` is compared with the
-reference on the labels a test cell gives, or, with ``seed``, on many generated
-label arrays (classes missing, one class, one sample). ``train_balanced`` runs on
-a ``WeighingSequential``, which also adds up the sample weight each class gets
-in its training batches; the judge trains the same initial model without
-weights itself and compares the rare class's recall on held-out digits.
+(``helpers.checks.observed``). ``train`` is checked in
+``helpers.checks.nb02_split`` and re-exported here: it runs on a model that
+notes which samples ``fit`` trained and validated on.
+``balanced_class_weights`` is compared with the reference on the labels a test
+cell gives, or, with ``seed``, on many generated label arrays (classes
+missing, one class, one sample). ``train_balanced`` runs on a
+``WeighingSequential``: a ``ProbedSequential`` (a small classifier whose
+``fit`` always runs its own ``BatchCounter``) that also adds up the sample
+weight each class gets in its training batches; the judge trains the same
+initial model without weights itself and compares the rare class's recall on
+held-out digits.
 
-Used by notebook 02's test cells, e.g. ``checks.nb02.train(train, n_train=230, n_val=90, epochs=3, batch_size=50)``.
+Used by notebook 02's test cells, e.g. ``checks.nb02.balanced_class_weights(balanced_class_weights, [0, 1], 2)``.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from helpers.checks.core import check, check_close, check_equal, show
+from helpers.checks.nb02_split import train  # noqa: F401 - test cells call checks.nb02.train
 from helpers.checks.observed import observed_check
 from helpers.checks.values import kind, plain
 from helpers.data import FLAT_DIM, NUM_CLASSES, load_digits
@@ -79,92 +80,6 @@ def probe_classifier(
         name="probed_mlp",
     )
     return build_training_state(nb01.compile_model(model, learning_rate))
-
-
-def _train_data(n_train: int, n_val: int, seed: int) -> tuple[np.ndarray, ...]:
-    """``n_train`` training digits from a start drawn from ``seed``, and the first ``n_val`` validation digits."""
-    data = load_digits()
-    start = seed % (len(data.x_train) - n_train + 1)
-    return (data.x_train[start:start + n_train], data.y_train[start:start + n_train],
-            data.x_val[:n_val], data.y_val[:n_val])
-
-
-def train(
-    student: Callable[..., Any], n_train: int = 230, n_val: int = 90, epochs: int = 3, batch_size: int = 50,
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Check that ``student`` trains the model it is given for ``epochs`` epochs of ``batch_size``, validating on the given data.
-
-    Trains a ``probe_classifier(seed=seed)`` on ``n_train`` training digits
-    (from a start drawn from ``seed``), validating on the first ``n_val``
-    validation digits. The judge checks the History's class (exactly
-    ``History``), the epochs and batches counted, that the model kept its
-    optimizer (not compiled again), that the training loss of the final
-    weights is below that of the initial ones, and that the last ``val_loss``
-    is the loss of the final weights on the validation data, computed by the
-    judge itself.
-
-    Args:
-        student: The student's ``train``.
-        n_train: Training samples. Defaults to 230.
-        n_val: Validation samples. Defaults to 90.
-        epochs: Epochs to ask for. Defaults to 3.
-        batch_size: Batch size to ask for. Defaults to 50.
-        seed: Seed of the model and of where the training slice starts. Defaults to 0.
-
-    Raises:
-        CheckFailed: with expected / got / hint.
-    """
-    x_tr, y_tr, x_v, y_v = _train_data(n_train, n_val, seed)
-    model = probe_classifier(seed=seed)
-    optimizer = model.optimizer
-    history = student(model, x_tr.copy(), y_tr.copy(), x_v.copy(), y_v.copy(), epochs, batch_size)
-    is_history = isinstance(history, keras.callbacks.History)
-    return {"returned": type(history).__name__, "exact_history": type(history) is keras.callbacks.History,
-            "history": plain(history.history) if is_history else None,
-            "train_batches": list(model.counter.train_batches), "val_batches": list(model.counter.val_batches),
-            "same_optimizer": model.optimizer is optimizer, "weights": model.get_weights()}
-
-
-def _loss(network: Any, weights: list, x: np.ndarray, y: np.ndarray) -> float:
-    """Cross-entropy of ``network`` with ``weights`` on ``(x, y)``, computed here in float64."""
-    network.set_weights([np.asarray(w) for w in weights])
-    probs = np.clip(np.asarray(network(x, training=False), dtype=np.float64), 1e-7, 1 - 1e-7)
-    return float(np.mean(-np.log(probs[np.arange(len(y)), y])))
-
-
-@observed_check(train)
-def train(observed, n_train=230, n_val=90, epochs=3, batch_size=50, seed=0) -> None:
-    name = f"train(model, <{n_train} samples>, ..., <{n_val} samples>, epochs={epochs}, batch_size={batch_size})"
-    x_tr, y_tr, x_v, y_v = _train_data(n_train, n_val, seed)
-    check(observed["exact_history"] is True, f"{name} should return the History that fit returns.",
-          "a keras.callbacks.History", observed["returned"],
-          "Return the result of model.fit(...) itself, not history.history.")
-    counted = observed["train_batches"]
-    check_equal(len(counted), epochs, f"{name} ran the wrong number of epochs.",
-                "Call fit once with epochs=epochs, as it is: no +1, no -1 and no initial_epoch.")
-    per_epoch = math.ceil(n_train / batch_size)
-    check_equal(counted, [per_epoch] * epochs, f"{name}: training batches counted in each epoch.",
-                "Pass batch_size=batch_size to fit, and train on all of x_train: no validation_split.")
-    history = observed["history"] if isinstance(observed["history"], dict) else {}
-    val_loss = history.get("val_loss")
-    check(isinstance(val_loss, list) and len(val_loss) == epochs and all(observed["val_batches"]),
-          f"{name} should evaluate on validation data after every epoch.",
-          f"{epochs} values of 'val_loss'", sorted(history), "Pass validation_data=(x_val, y_val) to fit.")
-    check(observed["same_optimizer"] is True, f"{name} should train the model as it was given, already compiled.",
-          "the model's own optimizer", "a new optimizer", "Do not call model.compile again: just call model.fit.")
-    network = probe_classifier(seed=seed)
-    start = network.get_weights()
-    weights = observed["weights"]
-    check([np.shape(w) for w in weights] == [w.shape for w in start], f"{name}: the model should keep its layers.",
-          [w.shape for w in start], [np.shape(w) for w in weights], "Train the model you were given.")
-    before, after = _loss(network, start, x_tr, y_tr), _loss(network, weights, x_tr, y_tr)
-    check(after < before, f"{name}: the training loss of the final weights should be below that of the initial ones.",
-          f"below {before:.4f}", round(after, 4), "Call fit on x_train and y_train.")
-    check_close(val_loss[-1], _loss(network, weights, x_v, y_v),
-                f"{name}: the last val_loss should be the loss of the final weights on (x_val, y_val).",
-                "Validate on the given data: validation_data=(x_val, y_val), not validation_split and not "
-                "the training data.", rtol=1e-4, atol=1e-5)
 
 
 def _label_cases(seed: int) -> list[tuple[np.ndarray, int]]:

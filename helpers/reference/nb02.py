@@ -1,12 +1,15 @@
 """Reference answer for notebook 02's exercises; used by helpers.checks.nb02.
 
-``train`` hands ``fit`` a validation set of your own. ``balanced_class_weights``
-and ``train_balanced`` weigh an imbalanced training set so that every class
-counts as much in the loss, through ``class_weight`` for training and the
-matching ``sample_weight`` for validation (``class_weight`` never reaches the
-validation data).
+``train`` holds out a stratified validation set (``stratified_validation``:
+the same share of every class) and hands it to ``fit`` as ``validation_data``.
+``balanced_class_weights`` and ``train_balanced`` weigh an imbalanced training
+set so that every class counts as much in the loss, through ``class_weight``
+for training and the matching ``sample_weight`` for validation
+(``class_weight`` never reaches the validation data).
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -42,34 +45,62 @@ def balanced_class_weights(y: np.ndarray, num_classes: int) -> dict[int, float]:
     return {c: float(counts.sum() / (present * counts[c])) if counts[c] else 1.0 for c in range(num_classes)}
 
 
+def stratified_validation(y: np.ndarray, val_fraction: float) -> np.ndarray:
+    """Which samples to hold out for validation: ``math.ceil(val_fraction * n_c)`` of each class.
+
+    The first samples of each class, in the order of ``y``, are held out.
+    Rounding up, as scikit-learn's ``train_test_split`` does for its test
+    set, gives every class present at least one validation sample.
+
+    Args:
+        y: Integer labels, one per sample.
+        val_fraction: The share of each class to hold out, between 0 and 1.
+
+    Returns:
+        A boolean mask over the samples, ``True`` for validation.
+
+    Notebook 02's exercise 1.
+
+    >>> stratified_validation(np.array([0, 1, 0, 0, 0, 0, 2, 1]), 0.25).nonzero()[0].tolist()
+    [0, 1, 2, 6]
+    """
+    held_out = np.zeros(len(y), dtype=bool)
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        held_out[members[:math.ceil(val_fraction * len(members))]] = True
+    return held_out
+
+
 def train(
     model: keras.Model,
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
     epochs: int,
     batch_size: int,
+    val_fraction: float,
 ) -> keras.callbacks.History:
-    """Train a compiled model, validating on the given data after each epoch.
+    """Hold out a stratified validation set, train a compiled model on the rest, validate after each epoch.
+
+    ``validation_split`` would hold out the *last* samples instead: with data
+    sorted by class, only the last classes.
 
     Args:
         model: A compiled Keras model.
-        x_train: Training inputs.
-        y_train: Training labels.
-        x_val: Validation inputs, never trained on.
-        y_val: Validation labels.
-        epochs: Passes over the training data.
+        x: Inputs, one row per sample.
+        y: Integer labels.
+        epochs: Passes over the training samples.
         batch_size: Samples per gradient update.
+        val_fraction: The share of each class held out (``stratified_validation``).
 
     Returns:
         The ``History`` that ``fit`` returns.
 
     Notebook 02's exercise 1.
     """
+    val = stratified_validation(y, val_fraction)
     return model.fit(
-        x_train, y_train, epochs=epochs, batch_size=batch_size,
-        validation_data=(x_val, y_val), verbose=0,
+        x[~val], y[~val], epochs=epochs, batch_size=batch_size,
+        validation_data=(x[val], y[val]), verbose=0,
     )
 
 

@@ -112,10 +112,18 @@ def compile_model(model, learning_rate):
 ''',
     },
     "02_train": {
-        "keyword arguments in another order, History kept in a variable": '''
-def train(model, x_train, y_train, x_val, y_val, epochs, batch_size):
-    history = model.fit(x=x_train, y=y_train, batch_size=batch_size, validation_data=[x_val, y_val],
-                        epochs=epochs, verbose=0, shuffle=True)
+        "a dict of index lists per class, fit arguments in another order, History kept in a variable": '''
+def train(model, x, y, epochs, batch_size, val_fraction):
+    by_class = {}
+    for i, label in enumerate(y):
+        by_class.setdefault(int(label), []).append(i)
+    val_idx, train_idx = [], []
+    for label, idx in by_class.items():
+        n_val = math.ceil(len(idx) * val_fraction)
+        val_idx.extend(idx[-n_val:])
+        train_idx.extend(idx[:-n_val])
+    history = model.fit(x=x[train_idx], y=y[train_idx], batch_size=batch_size,
+                        validation_data=[x[val_idx], y[val_idx]], epochs=epochs, verbose=0, shuffle=True)
     print("final val_loss:", history.history["val_loss"][-1])
     return history
 ''',
