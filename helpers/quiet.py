@@ -76,9 +76,7 @@ def import_tensorflow() -> ModuleType:
     """Import TensorFlow without its start-up log lines and return it.
 
     Also initialises the devices inside the silenced window, because the
-    first op otherwise logs a failed CUDA probe on machines with no GPU, and
-    lets a frozen layer's weights out of the gradient tape
-    (``helpers.frozen``).
+    first op otherwise logs a failed CUDA probe on machines with no GPU.
 
     Returns:
         The ``tensorflow`` module.
@@ -104,8 +102,5 @@ def import_tensorflow() -> ModuleType:
         except ImportError:  # pragma: no cover - absl ships with TensorFlow
             pass
     silence_python_warnings()
-    from helpers.frozen import sync_frozen_flags
-
-    sync_frozen_flags()
     import_tensorflow._done = True  # type: ignore[attr-defined]
     return tf

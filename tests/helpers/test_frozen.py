@@ -1,10 +1,10 @@
-"""helpers.frozen: a frozen layer's weights leave the gradient tape, and come back when unfrozen."""
+"""helpers.frozen: a followed model's frozen weights leave the gradient tape and come back when unfrozen; others not."""
 from __future__ import annotations
 
 import numpy as np
 
 from helpers import tf
-from helpers.frozen import sync_frozen_flags
+from helpers.frozen import follow_keras_flags
 
 keras = tf.keras
 
@@ -17,17 +17,28 @@ def _base_and_model() -> tuple[keras.Model, keras.Model]:
     return base, keras.Model(inputs, outputs)
 
 
+def _watched(model: keras.Model) -> set[int]:
+    with tf.GradientTape() as tape:
+        model(np.ones((2, 6), "float32"))
+    return {id(v) for v in tape.watched_variables()}
+
+
 def test_the_tape_watches_exactly_the_weights_keras_trains():
-    """After freezing the base, does a GradientTape see only the head's weights, and all of them after unfreezing?"""
-    assert sync_frozen_flags() is True
+    """Once followed, does a GradientTape see only the head's weights when the base is frozen, all when unfrozen?"""
     base, model = _base_and_model()
-    x = np.ones((2, 6), "float32")
+    base.trainable = False
+    follow_keras_flags(model)
     for frozen in (True, False, True):
         base.trainable = not frozen
-        with tf.GradientTape() as tape:
-            model(x)
-        watched = {id(v) for v in tape.watched_variables()}
-        assert watched == {id(v.value) for v in model.trainable_weights}, f"frozen={frozen}"
+        assert _watched(model) == {id(v.value) for v in model.trainable_weights}, f"frozen={frozen}"
+
+
+def test_models_not_followed_keep_keras_behaviour():
+    """Does a model nobody asked for still have its frozen weights watched, as in plain Keras (notebook 07)?"""
+    follow_keras_flags(_base_and_model()[1])      # installed for one model ...
+    base, model = _base_and_model()               # ... not for this one
+    base.trainable = False
+    assert _watched(model) == {id(v.value) for v in model.weights}
 
 
 def test_fine_tuning_after_a_frozen_fit_moves_the_unfrozen_base():
@@ -35,7 +46,7 @@ def test_fine_tuning_after_a_frozen_fit_moves_the_unfrozen_base():
     base, model = _base_and_model()
     x, y = np.random.default_rng(0).normal(size=(16, 6)).astype("float32"), np.arange(16) % 3
     base.trainable = False
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    follow_keras_flags(model).compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     before = [w.copy() for w in base.get_weights()]
     model.fit(x, y, epochs=1, batch_size=8, verbose=0)
     assert all(np.array_equal(a, b) for a, b in zip(before, base.get_weights()))
