@@ -142,10 +142,12 @@ def prepare_fine_tuning(model, base_model, layer_name, learning_rate):
 def train_best_model(base_model, train_ds, val_ds):
     return build_transfer_model(base_model, len(train_ds.class_names), build_image_preprocessing())
 ''',
-        "the head trained for one epoch at Keras's default learning rate": '''
+        # At Keras's default rate (1e-3) one epoch scores 31 to 38 % on the hidden draws: 40 % rejects it only about
+        # 19 times in 20. At the fine-tuning rate it scores 12 to 17 % on 8 draws.
+        "the head trained for one epoch at the fine-tuning learning rate (1e-4)": '''
 def train_best_model(base_model, train_ds, val_ds):
     model = build_transfer_model(base_model, len(train_ds.class_names), build_image_preprocessing())
-    compile_classifier(model, learning_rate=1e-3)
+    compile_classifier(model, learning_rate=1e-4)
     model.fit(train_ds, epochs=1, verbose=0)
     return model
 ''',
