@@ -17,6 +17,26 @@ import helpers  # noqa: E402,F401 - sets TensorFlow's quiet environment before a
 
 BROWSER = Path(__file__).parent / "browser"
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``pytest -n 2`` sends each ``xdist_group`` to one worker (``--dist loadgroup``) unless ``--dist`` says otherwise.
+
+    Set here rather than in ``addopts``, where it would tell a serial run's plugins that it is distributed. A worker
+    parses the command line again, so it takes the choice from the controller (``pytest_configure_node``).
+    """
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        config.option.loadgroup = workerinput.get("loadgroup", config.option.loadgroup)
+    elif getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """Tell an xdist worker whether its tests' ``xdist_group`` marks count (see ``pytest_cmdline_main``)."""
+    node.workerinput["loadgroup"] = node.config.option.dist == "loadgroup"
+
+
 #: Session fixtures cheap enough for each xdist worker to build its own (an import), so they group nothing.
 CHEAP_SESSION_FIXTURES = {"tf"}
 
@@ -46,7 +66,7 @@ def _shared_state(item: pytest.Item) -> set[str]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests are ``browser`` and ``slow``, before ``-m`` selects; tests that share state share a worker.
 
-    Under ``pytest -n 2`` (``--dist loadgroup``, set in ``pyproject.toml``) the tests that share an expensive
+    Under ``pytest -n 2`` (``--dist loadgroup``, see ``pytest_cmdline_main``) the tests that share an expensive
     fixture form one ``xdist_group``, which one worker runs, so the fixture is built once, as in a serial run.
     The others are spread one by one.
     """
