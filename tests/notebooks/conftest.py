@@ -39,6 +39,11 @@ def _assignment_of(item: pytest.Item) -> str | None:
 QUICK_NOTEBOOK = "01-training-steps"
 
 
+#: Seconds for a test that reads grades, ``graded``'s set-up included: grading the ten notebooks took 454 s alone on
+#: 2 cores, more beside the other xdist worker (``pytest -n 2``); the suite's default (600 s) is too tight.
+GRADING_TIMEOUT = 1800
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that read real nbgrader grades, and the slow in-process ones, before ``-m`` selects."""
@@ -46,6 +51,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if _needs_grades(item):
             item.add_marker(pytest.mark.nbgrader)
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.timeout(GRADING_TIMEOUT))  # the first one's set-up grades every notebook
         elif "notebook" in getattr(item, "fixturenames", ()) and _assignment_of(item) != QUICK_NOTEBOOK:
             item.add_marker(pytest.mark.slow)
 

@@ -41,6 +41,7 @@ def _rate_params(assignments: list[str]) -> list:
             if exercise in NOT_IN_SUITE:
                 continue
             marks = [pytest.mark.xfail(reason=BELOW_TARGET[exercise], strict=True)] if exercise in BELOW_TARGET else []
+            marks.append(pytest.mark.xdist_group(f"mutants-{assignment}"))  # one worker fills _cache[assignment]
             params.append(pytest.param(assignment, exercise, marks=marks, id=exercise))
     return params
 
