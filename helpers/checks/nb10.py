@@ -256,21 +256,21 @@ def _judge_fit(observed: dict, base_before: list, head_before: list, name: str) 
 
 # ---- Exercise 3: choosing the layers to fine-tune ------------------------------------------------------------
 
-_MOBILENET_LAYERS: list[tuple[tuple[str, bool], ...]] = []
-_MOBILENET: list[keras.Model] = []
-
-
 def _structure(base: keras.Model) -> tuple[tuple[str, bool], ...]:
     return tuple((layer.name, isinstance(layer, keras.layers.BatchNormalization)) for layer in base.layers)
 
 
+@functools.lru_cache(maxsize=1)
 def _new_mobilenet() -> keras.Model:
     """MobileNetV2 without weights, built once per process (a second): only its layers' flags matter here, and
-    ``_fresh_base`` sets every one of them before each case. The first build, untouched, records its layers."""
-    if not _MOBILENET:
-        _MOBILENET.append(keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None))
-        _MOBILENET_LAYERS.append(_structure(_MOBILENET[0]))
-    return _MOBILENET[0]
+    ``_fresh_base`` sets every one of them before each case."""
+    return keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=None)
+
+
+@functools.lru_cache(maxsize=1)
+def _mobilenet_layers() -> tuple[tuple[str, bool], ...]:
+    """Read before any student's function gets the base (``_unfreeze_case`` comes first), so from the untouched build."""
+    return _structure(_new_mobilenet())
 
 
 @functools.lru_cache(maxsize=1)
@@ -279,12 +279,8 @@ def _tiny_layers() -> tuple[tuple[str, bool], ...]:
 
 
 def _layers_of(kind: str) -> tuple[tuple[str, bool], ...]:
-    """(name, is BatchNormalization) of every layer of the ``kind`` base (MobileNetV2's built once per process)."""
-    if kind == "tiny":
-        return _tiny_layers()
-    if not _MOBILENET_LAYERS:
-        _new_mobilenet()
-    return _MOBILENET_LAYERS[0]
+    """(name, is BatchNormalization) of every layer of the ``kind`` base."""
+    return _tiny_layers() if kind == "tiny" else _mobilenet_layers()
 
 
 def _unfreeze_case(kind: str, layer_name: str | None, seed: int | None) -> tuple[str, list[bool] | None]:
