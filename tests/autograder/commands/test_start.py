@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 
 import pytest
 
@@ -51,6 +52,7 @@ def test_wheel_in_a_fresh_venv_runs_from_an_unrelated_folder(tmp_path):
     assert run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)).returncode == 0
     python, tf = str(venv / "bin" / "python"), str(venv / "bin" / "tfcourse")
     wheel = next(dist.glob("tfcourse-*.whl"))
+    assert "helpers/datasets/digits.npz" in zipfile.ZipFile(wheel).namelist()  # the data set every notebook loads
     installed = run(python, "-m", "pip", "install", "--no-deps", "--no-index", "--force-reinstall", str(wheel))
     assert installed.returncode == 0, installed.stderr[-2000:]
     # The venv is not activated. nbconvert's templates (feedback pages) lie in the data folder of the
@@ -62,6 +64,10 @@ def test_wheel_in_a_fresh_venv_runs_from_an_unrelated_folder(tmp_path):
     assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
     assert "share/tfcourse/solutions" in where.stdout
     assert (venv / "etc" / "jupyter" / "nbgrader_config.py").is_file()  # the formgrader at a clone's root
+    no_sklearn = ("import sys; sys.modules['sklearn'] = None; import helpers.data as d; "
+                  "print(d.__file__, len(d.load_digits().x_train))")  # scikit-learn is no run-time dependency
+    digits = run(python, "-c", no_sklearn, cwd=elsewhere, env=env)
+    assert digits.stdout.startswith(str(venv)) and digits.stdout.split()[-1] == "1077", digits.stdout + digits.stderr
     started = run(tf, "start", cwd=elsewhere, env=env)
     assert started.returncode == 0, started.stderr
     assert (elsewhere / "tf-course" / NB01 / f"{NB01}.ipynb").is_file()
@@ -101,8 +107,6 @@ def test_release_from_an_instructors_own_copy(tmp_path):
 @pytest.mark.slow
 def test_editable_install_carries_the_lab_config(tmp_path):
     """Does `pip install -e .` (the README's command) install etc/jupyter/nbgrader_config.py, which setuptools skips?"""
-    import zipfile
-
     built = subprocess.run(
         [sys.executable, "-c", f"import build_backend; build_backend.build_editable({str(tmp_path)!r})"],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO / "autograder")}, capture_output=True, text=True,
