@@ -26,7 +26,8 @@ EXAMPLES = {
     "export": "example: tfcourse export --format canvas 01    (or: tfcourse export --format moodle 01 --out grades.csv)",
     "report": "example: tfcourse report    (writes <course root>/reports/report.md, grades.csv and plots)",
     "demo": "example: tfcourse demo    (or, faster: tfcourse demo --notebooks 01)",
-    "bench": "example: tfcourse bench --class-size 12 --workers 2    (or: tfcourse bench --dask)",
+    "bench": ("example: tfcourse bench --class-size 12 --workers 2    (or: tfcourse bench --timings-only --repeat 3; "
+              "tfcourse bench --dask)"),
 }
 
 
@@ -139,7 +140,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
     print(run_bench(short=args.short, notebooks=args.notebooks,
                     class_size=12 if args.class_size is None else args.class_size,
-                    workers=args.workers, timings_only=args.timings_only))
+                    workers=args.workers, timings_only=args.timings_only,
+                    repeat=args.repeat))
     return 0
 
 
@@ -212,6 +214,9 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
     sub["bench"].add_argument("--timings-only", action="store_true",
                               help="only each notebook's run time and peak memory, no grading")
+    sub["bench"].add_argument("--repeat", type=int, default=1, metavar="N",
+                              help="run the notebooks N times, in rounds, and give each one's median and range "
+                                   "(default: 1)")
     sub["bench"].add_argument("--dask", action="store_true",
                               help="grade one class on the local pool, --cluster local:N and a dask scheduler "
                                    "with N worker processes; Dask's overhead and a projection")

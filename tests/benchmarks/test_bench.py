@@ -40,3 +40,14 @@ def test_short_benchmark_prints_every_figure():
             assert cell == "yes" or NUMBER.match(cell), f"not a figure: {cell!r} in {row}"
             if NUMBER.match(cell):
                 assert math.isfinite(float(cell.split()[0].rstrip("x%")))
+
+
+def test_repeated_timings_give_each_notebook_its_median_and_range():
+    """With --repeat 3, does the timings table give each notebook's run of median total, and the range of the
+    totals that contains it?"""
+    out = run_bench(solutions=FIXTURES, timings_only=True, repeat=3)
+    assert "Each notebook ran 3 times" in out
+    row = next(line for line in out.splitlines() if line.startswith(f"| {TINY} "))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    low, high = (float(x) for x in cells[5].split("–"))
+    assert low <= float(cells[3]) <= high, row
