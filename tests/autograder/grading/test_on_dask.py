@@ -202,6 +202,12 @@ def test_bad_cluster_argument_gets_one_line(tmp_path):
 
 @pytest.mark.nbgrader
 @pytest.mark.slow
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT back to its default in the child, so Python turns it into KeyboardInterrupt: a suite started in the
+    background (``.ci/run &`` from a script) passes SIGINT on ignored, and an ignored SIGINT stays ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_keeps_merged_grades(tmp_path, dask_cluster):
     """Does Ctrl-C during grading on a cluster stop it, keep every grade merged so far, and leave the rest to a rerun?"""
     students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=6)
@@ -214,7 +220,7 @@ def test_ctrl_c_keeps_merged_grades(tmp_path, dask_cluster):
         [sys.executable, "-m", "autograder.cli", "--course-root", str(tmp_path), "grade", tiny.TINY,
          "--scheduler", dask_cluster],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+        text=True, preexec_fn=_ctrl_c_as_in_a_terminal)
     for line in grading.stderr:
         if " 1/6 " in line:
             break
