@@ -237,12 +237,10 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
     several = len(rounds) > 1
     head = ("| notebook | kernel start + imports (s) | rest (s) | total (s) | peak RSS per kernel (MB) |"
             + (f" total, {len(rounds)} runs: min–max (s) |" if several else ""))
-    lines = [
-        f"Machine: {before}", f"(load average at the end: {after.rsplit('load average ', 1)[-1]})", "",
-        *([f"Each notebook ran {len(rounds)} times, in rounds; the row is its run of median total."] if several
-          else []), "" if several else None, head, "|---|---|---|---|---|" + ("---|" if several else ""),
-    ]
-    lines = [line for line in lines if line is not None]
+    lines = [f"Machine: {before}", f"(load average at the end: {after.rsplit('load average ', 1)[-1]})", ""]
+    if several:
+        lines += [f"Each notebook ran {len(rounds)} times, in rounds; the row is its run of median total.", ""]
+    lines += [head, "|---|---|---|---|---|" + ("---|" if several else "")]
     for i, t in enumerate(timings):
         totals = [r[i].startup + r[i].rest for r in rounds]
         lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.startup + t.rest:.1f} | "

@@ -489,12 +489,16 @@ _PRETRAINED: dict[str, tuple] = {}
 def _pretrained() -> tuple:
     """The pretrained base's weights, which ``pack_model`` refers to by index instead of sending them.
 
-    Loaded once per process. In a kernel that judges its own checks (JupyterLab), the observation has already
-    loaded them. The grader's judge process never observes, so it loads them itself.
+    Read once per process, into the process's reused MobileNetV2 (``_new_mobilenet``), as ``keras.applications``
+    reads them into the base it builds. In a kernel that judges its own checks (JupyterLab), the observation has
+    already read them; the grader's judge process reads them itself.
     """
     source = pretrained_weights(quiet=True)
     if source not in _PRETRAINED:
-        _PRETRAINED[source] = tuple(keras.applications.MobileNetV2(**MOBILENET_CONFIG, weights=source).get_weights())
+        base = _new_mobilenet()
+        base.load_weights(COURSE_MOBILENET_WEIGHTS if source != "imagenet" else
+                          imagenet_mobilenet_path(MOBILENET_CONFIG["alpha"], MOBILENET_CONFIG["input_shape"][0]))
+        _PRETRAINED[source] = tuple(base.get_weights())
     return _PRETRAINED[source]
 
 
@@ -503,18 +507,11 @@ def _challenge_base() -> keras.Model:
     trainable, as ``keras.applications`` builds it.
 
     It is the process's reused MobileNetV2 (``_new_mobilenet``) with its weights and flags reset, so the
-    observation does not build the 155 layers again (about a second). The first call in a process reads the
-    weights file into it, as ``keras.applications`` would.
+    observation does not build the 155 layers again (about a second).
     """
     base = _new_mobilenet()
     base.trainable = True
-    source = pretrained_weights(quiet=True)
-    if source in _PRETRAINED:
-        base.set_weights(list(_PRETRAINED[source]))
-    else:
-        base.load_weights(COURSE_MOBILENET_WEIGHTS if source != "imagenet" else
-                          imagenet_mobilenet_path(MOBILENET_CONFIG["alpha"], MOBILENET_CONFIG["input_shape"][0]))
-        _PRETRAINED[source] = tuple(base.get_weights())   # a judge in this process reuses them
+    base.set_weights(list(_pretrained()))
     return base
 
 
