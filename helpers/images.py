@@ -21,6 +21,7 @@ Used in notebook 10 and by ``helpers.pretrain_mobilenet``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tempfile
@@ -87,12 +88,20 @@ def _mask(shape: str, rng: np.random.Generator) -> np.ndarray:
     for polygon, filled in SHAPES[shape]():
         points = np.asarray(polygon) @ rotation.T * scale + centre
         draw.polygon([tuple(p) for p in points], fill=255 if filled else 0)
-    coverage = np.asarray(canvas, dtype=np.float32).reshape(IMAGE_SIZE, 3, IMAGE_SIZE, 3).mean(axis=(1, 3))
+    # The mean of each 3x3 block, as exact integer sums of strided views (ten times faster than .mean over two
+    # axes, and the same float32 values: a sum of nine bytes is exact, then divided once)
+    pixels = np.asarray(canvas).astype(np.uint16)
+    rows = pixels[0::3] + pixels[1::3] + pixels[2::3]
+    coverage = (rows[:, 0::3] + rows[:, 1::3] + rows[:, 2::3]).astype(np.float32) / np.float32(9)
     return coverage / 255.0
 
 
+@functools.lru_cache(maxsize=1)
 def _grid() -> tuple[np.ndarray, np.ndarray]:
-    return np.meshgrid(np.linspace(-1, 1, IMAGE_SIZE), np.linspace(-1, 1, IMAGE_SIZE))
+    """x and y in [-1, 1] at every pixel, computed once (read-only: callers make new arrays from them)."""
+    xx, yy = np.meshgrid(np.linspace(-1, 1, IMAGE_SIZE), np.linspace(-1, 1, IMAGE_SIZE))
+    xx.flags.writeable = yy.flags.writeable = False
+    return xx, yy
 
 
 def _background(rng: np.random.Generator) -> np.ndarray:

@@ -1,7 +1,9 @@
 """``tfcourse bench``: how long the notebooks and grading take on this machine, as Markdown tables.
 
 (a) each solution notebook's execution in a fresh kernel, split into kernel
-    start plus the first (import) cell, and the rest;
+    start plus the first (import) cell, and the rest; and its total as a
+    student runs it: the released notebook (hidden tests removed, as
+    ``nbgrader generate_assignment`` removes them) with the reference answers;
 (b) one student's full submission (every notebook, reference answers) graded
     by plain serial ``nbgrader autograde`` and by ``tfcourse grade``;
 (c) a synthetic class (reference, blank and half-answered submissions in
@@ -37,7 +39,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbformat import NotebookNode
 from nbgrader.api import Gradebook
+from nbgrader.preprocessors import ClearHiddenTests
 
 from autograder.commands.demo import demo_submissions
 from autograder.grading import private_gradebooks
@@ -56,6 +60,10 @@ class NotebookTiming:
     rest: float
     peak_mb: float
 
+    @property
+    def total(self) -> float:
+        return self.startup + self.rest
+
 
 def _peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -64,10 +72,21 @@ def _peak_mb(pid: int) -> float:
     return float("nan")
 
 
-def time_notebook(assignment: str, solutions: Path = SOLUTIONS) -> NotebookTiming:
-    """Run the solution notebook in a fresh kernel; time its parts and read its peak memory."""
+def as_released(nb: NotebookNode) -> NotebookNode:
+    """The solution notebook as a student runs it: without its hidden tests (nbgrader's own ``ClearHiddenTests``,
+    which ``generate_assignment`` runs), the reference answers in place of the student's."""
+    return ClearHiddenTests().preprocess(nb, {})[0]
+
+
+def time_notebook(assignment: str, solutions: Path = SOLUTIONS, hidden_tests: bool = True) -> NotebookTiming:
+    """Run the solution notebook in a fresh kernel; time its parts and read its peak memory.
+
+    ``hidden_tests=False`` runs it as released to students (``as_released``).
+    """
     path = solutions / assignment / f"{assignment}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
+    if not hidden_tests:
+        nb = as_released(nb)
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     started = time.perf_counter()
@@ -191,10 +210,13 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.update(QUIET_ENV)
     before = machine()
-    rounds = [[time_notebook(a, solutions) for a in chosen] for _ in range(max(1, repeat))]
+    rounds, student_rounds = [], []
+    for _ in range(max(1, repeat)):
+        rounds.append([time_notebook(a, solutions) for a in chosen])
+        student_rounds.append([time_notebook(a, solutions, hidden_tests=False) for a in chosen])
     timings = [_median_run(runs) for runs in zip(*rounds)]
     if timings_only:
-        return "\n".join(_notebook_table(timings, before, machine(), rounds))
+        return "\n".join(_notebook_table(timings, before, machine(), rounds, student_rounds))
     with tempfile.TemporaryDirectory(prefix="tfcourse-bench-") as scratch:
         base = Path(scratch)
         released = _course_root(base, "released", chosen, {}, solutions) / "release"
@@ -219,37 +241,44 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
             if name == "class":
                 grading.class_size = class_size
                 grading.identical = _dump(roots["fresh"]) == _dump(roots["tfcourse"]) == _dump(roots["forked"])
-    lines = _notebook_table(timings, before, machine(), rounds)
-    return "\n".join([*lines, "", *grading.table(sum(t.startup + t.rest for t in timings))])
+    lines = _notebook_table(timings, before, machine(), rounds, student_rounds)
+    return "\n".join([*lines, "", *grading.table(sum(t.total for t in timings))])
 
 
 def _median_run(runs: tuple[NotebookTiming, ...]) -> NotebookTiming:
     """One notebook's run with the median total (the lower middle one for an even count), and its peak memory."""
-    middle = sorted(runs, key=lambda t: t.startup + t.rest)[(len(runs) - 1) // 2]
+    middle = sorted(runs, key=lambda t: t.total)[(len(runs) - 1) // 2]
     return NotebookTiming(middle.assignment, middle.startup, middle.rest, max(t.peak_mb for t in runs))
 
 
 def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
-                    rounds: list[list[NotebookTiming]] | None = None) -> list[str]:
-    """(a) and (d): each notebook's run time, split, and its kernel's peak memory; with several rounds, the run of
-    median total and the range of the totals."""
-    rounds = rounds or [timings]
+                    rounds: list[list[NotebookTiming]], student_rounds: list[list[NotebookTiming]]) -> list[str]:
+    """(a) and (d): each notebook's run time, split, its total as a student runs it, and its kernel's peak memory;
+    with several rounds, the run of median total and the range of the totals."""
     several = len(rounds) > 1
-    head = ("| notebook | kernel start + imports (s) | rest (s) | total (s) | peak RSS per kernel (MB) |"
-            + (f" total, {len(rounds)} runs: min–max (s) |" if several else ""))
+    head = ("| notebook | kernel start + imports (s) | rest (s) | total (s) | as a student runs it: total (s) "
+            "| peak RSS per kernel (MB) |"
+            + (f" total, {len(rounds)} runs: min–max (s) | as a student runs it: min–max (s) |" if several else ""))
     lines = [f"Machine: {before}", f"(load average at the end: {after.rsplit('load average ', 1)[-1]})", ""]
     if several:
-        lines += [f"Each notebook ran {len(rounds)} times, in rounds; the row is its run of median total.", ""]
-    lines += [head, "|---|---|---|---|---|" + ("---|" if several else "")]
-    for i, t in enumerate(timings):
-        totals = [r[i].startup + r[i].rest for r in rounds]
-        lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.startup + t.rest:.1f} | "
-                     f"{t.peak_mb:.0f} |" + (f" {min(totals):.1f}–{max(totals):.1f} |" if several else ""))
-    course = [sum(t.startup + t.rest for t in r) for r in rounds]
+        lines += [f"Each notebook ran {len(rounds)} times each way, in rounds; the row is its run of median total.",
+                  ""]
+    lines += [head, "|---|---|---|---|---|---|" + ("---|---|" if several else "")]
+
+    def spread(totals: list[float]) -> str:
+        return f" {min(totals):.1f}–{max(totals):.1f} |"
+
+    students = [_median_run(runs) for runs in zip(*student_rounds)]
+    for i, (t, student) in enumerate(zip(timings, students)):
+        lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.total:.1f} | {student.total:.1f} | "
+                     f"{t.peak_mb:.0f} |" + (spread([r[i].total for r in rounds])
+                                              + spread([r[i].total for r in student_rounds]) if several else ""))
     lines.append(f"| all {len(timings)} | {sum(t.startup for t in timings):.1f} | "
-                 f"{sum(t.rest for t in timings):.1f} | {sum(t.startup + t.rest for t in timings):.1f} | "
-                 f"{max(t.peak_mb for t in timings):.0f} (max) |"
-                 + (f" {min(course):.1f}–{max(course):.1f} (each round's sum) |" if several else ""))
+                 f"{sum(t.rest for t in timings):.1f} | {sum(t.total for t in timings):.1f} | "
+                 f"{sum(t.total for t in students):.1f} | {max(t.peak_mb for t in timings):.0f} (max) |"
+                 + (spread([sum(t.total for t in r) for r in rounds])[:-1] + " (each round's sum) |"
+                    + spread([sum(t.total for t in r) for r in student_rounds])[:-1] + " (each round's sum) |"
+                    if several else ""))
     return lines
 
 

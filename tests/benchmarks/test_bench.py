@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 import re
 
+import nbformat
 import pytest
 
-from autograder.commands.bench import run_bench
+from autograder.commands.bench import as_released, run_bench
 from tests.autograder.tiny import FIXTURES, TINY
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
@@ -49,5 +50,17 @@ def test_repeated_timings_give_each_notebook_its_median_and_range():
     assert "Each notebook ran 3 times" in out
     row = next(line for line in out.splitlines() if line.startswith(f"| {TINY} "))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
-    low, high = (float(x) for x in cells[5].split("–"))
-    assert low <= float(cells[3]) <= high, row
+    for total, spread in ((cells[3], cells[6]), (cells[4], cells[7])):   # with hidden tests, as a student runs it
+        low, high = (float(x) for x in spread.split("–"))
+        assert low <= float(total) <= high, row
+
+
+def test_a_student_runs_the_notebook_without_its_hidden_tests():
+    """Does the student's run drop exactly the hidden tests, as nbgrader's release does, keeping every answer?"""
+    path = FIXTURES / TINY / f"{TINY}.ipynb"
+    solution, released = nbformat.read(str(path), as_version=4), as_released(nbformat.read(str(path), as_version=4))
+    changed = [(a.source, b.source) for a, b in zip(solution.cells, released.cells) if a.source != b.source]
+    assert len(solution.cells) == len(released.cells) and len(changed) == 1, changed
+    before, after = changed[0]
+    assert "HIDDEN" in before and "HIDDEN" not in after and "add(-1, 1)" not in after
+    assert after == before.split("\n### BEGIN HIDDEN TESTS")[0]
