@@ -63,6 +63,11 @@ def build_training_state(model: keras.Model, data_batch: tuple | None = None) ->
     hook, or where the state cannot be built (``fit`` then builds and reports
     it as usual).
 
+    A built model with one output gets only that state (``_build_from_output``):
+    Keras's own ``_symbolic_build`` would first trace the whole model forward
+    just to learn the output's shape, which the model already knows (about
+    0.6 s for MobileNetV2, at every compile).
+
     Args:
         model: A compiled model.
         data_batch: One ``(x, y)`` batch of the training data. Defaults to
@@ -83,7 +88,31 @@ def build_training_state(model: keras.Model, data_batch: tuple | None = None) ->
             return model
         data_batch = (np.zeros((1, *model.inputs[0].shape[1:]), dtype="float32"), np.zeros((1,), dtype="int32"))
     try:
-        build(data_batch=data_batch)
+        if not _build_from_output(model, data_batch):
+            build(data_batch=data_batch)
     except Exception:  # fit builds (and reports) it as usual
         pass
     return model
+
+
+def _build_from_output(model: keras.Model, data_batch: tuple) -> bool:
+    """Keras's ``Trainer._symbolic_build`` for a built model with a single output, less its forward pass: the
+    metrics' and loss's state from symbolic tensors of the data's and the output's shapes, then the optimizer's.
+    Returns ``False`` (nothing done) for any other model."""
+    from keras.src import backend
+
+    outputs = getattr(model, "outputs", None) or []
+    if len(outputs) != 1 or not all(layer.built for layer in model._flatten_layers()):
+        return False
+    symbolic = [backend.KerasTensor(np.shape(v), backend.standardize_dtype(np.asarray(v).dtype)) for v in data_batch]
+    x, y, weights = (*symbolic, None)[:3]
+    y_pred = backend.KerasTensor((x.shape[0], *outputs[0].shape[1:]), outputs[0].dtype)
+    metrics, loss = getattr(model, "_compile_metrics", None), getattr(model, "_compile_loss", None)
+    if metrics is not None and not metrics.built:
+        backend.compute_output_spec(model.compute_metrics, x, y, y_pred, sample_weight=weights)
+    if loss is not None and not loss.built:
+        backend.compute_output_spec(model._compute_loss, x, y, y_pred, sample_weight=weights, training=False)
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    model._post_build()
+    return True
