@@ -276,8 +276,8 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
     lines.append(f"| all {len(timings)} | {sum(t.startup for t in timings):.1f} | "
                  f"{sum(t.rest for t in timings):.1f} | {sum(t.total for t in timings):.1f} | "
                  f"{sum(t.total for t in students):.1f} | {max(t.peak_mb for t in timings):.0f} (max) |"
-                 + (spread([sum(t.total for t in r) for r in rounds])[:-1] + " (each round's sum) |"
-                    + spread([sum(t.total for t in r) for r in student_rounds])[:-1] + " (each round's sum) |"
+                 + (spread([sum(t.total for t in r) for r in rounds])[:-2] + " (each round's sum) |"
+                    + spread([sum(t.total for t in r) for r in student_rounds])[:-2] + " (each round's sum) |"
                     if several else ""))
     return lines
 
