@@ -213,7 +213,8 @@ def _add_arguments(sub: dict[str, argparse.ArgumentParser]) -> None:
                               help="synthetic students, 0 for none (default: 12; 60 with --dask)")
     sub["bench"].add_argument("--workers", type=int, default=2, help="tfcourse grade workers (default: 2)")
     sub["bench"].add_argument("--timings-only", action="store_true",
-                              help="only each notebook's run time and peak memory, no grading")
+                              help="only each notebook's run time (with its hidden tests, and as a student runs "
+                                   "the released notebook) and peak memory, no grading")
     sub["bench"].add_argument("--repeat", type=int, default=1, metavar="N",
                               help="run the notebooks N times, in rounds, and give each one's median and range "
                                    "(default: 1)")
