@@ -214,9 +214,8 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
     for _ in range(max(1, repeat)):
         rounds.append([time_notebook(a, solutions) for a in chosen])
         student_rounds.append([time_notebook(a, solutions, hidden_tests=False) for a in chosen])
-    timings = [_median_run(runs) for runs in zip(*rounds)]
     if timings_only:
-        return "\n".join(_notebook_table(timings, before, machine(), rounds, student_rounds))
+        return "\n".join(_notebook_table(before, machine(), rounds, student_rounds))
     with tempfile.TemporaryDirectory(prefix="tfcourse-bench-") as scratch:
         base = Path(scratch)
         released = _course_root(base, "released", chosen, {}, solutions) / "release"
@@ -241,8 +240,9 @@ def run_bench(short: bool = False, notebooks: str = "all", class_size: int = 12,
             if name == "class":
                 grading.class_size = class_size
                 grading.identical = _dump(roots["fresh"]) == _dump(roots["tfcourse"]) == _dump(roots["forked"])
-    lines = _notebook_table(timings, before, machine(), rounds, student_rounds)
-    return "\n".join([*lines, "", *grading.table(sum(t.total for t in timings))])
+    lines = _notebook_table(before, machine(), rounds, student_rounds)
+    execution = sum(_median_run(runs).total for runs in zip(*rounds))
+    return "\n".join([*lines, "", *grading.table(execution)])
 
 
 def _median_run(runs: tuple[NotebookTiming, ...]) -> NotebookTiming:
@@ -251,8 +251,8 @@ def _median_run(runs: tuple[NotebookTiming, ...]) -> NotebookTiming:
     return NotebookTiming(middle.assignment, middle.startup, middle.rest, max(t.peak_mb for t in runs))
 
 
-def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
-                    rounds: list[list[NotebookTiming]], student_rounds: list[list[NotebookTiming]]) -> list[str]:
+def _notebook_table(before: str, after: str, rounds: list[list[NotebookTiming]],
+                    student_rounds: list[list[NotebookTiming]]) -> list[str]:
     """(a) and (d): each notebook's run time, split, its total as a student runs it, and its kernel's peak memory;
     with several rounds, the run of median total and the range of the totals."""
     several = len(rounds) > 1
@@ -265,9 +265,10 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
                   ""]
     lines += [head, "|---|---|---|---|---|---|" + ("---|---|" if several else "")]
 
-    def spread(totals: list[float]) -> str:
-        return f" {min(totals):.1f}–{max(totals):.1f} |"
+    def spread(totals: list[float], note: str = "") -> str:
+        return f" {min(totals):.1f}–{max(totals):.1f}{note} |"
 
+    timings = [_median_run(runs) for runs in zip(*rounds)]
     students = [_median_run(runs) for runs in zip(*student_rounds)]
     for i, (t, student) in enumerate(zip(timings, students)):
         lines.append(f"| {t.assignment} | {t.startup:.1f} | {t.rest:.1f} | {t.total:.1f} | {student.total:.1f} | "
@@ -276,8 +277,8 @@ def _notebook_table(timings: list[NotebookTiming], before: str, after: str,
     lines.append(f"| all {len(timings)} | {sum(t.startup for t in timings):.1f} | "
                  f"{sum(t.rest for t in timings):.1f} | {sum(t.total for t in timings):.1f} | "
                  f"{sum(t.total for t in students):.1f} | {max(t.peak_mb for t in timings):.0f} (max) |"
-                 + (spread([sum(t.total for t in r) for r in rounds])[:-2] + " (each round's sum) |"
-                    + spread([sum(t.total for t in r) for r in student_rounds])[:-2] + " (each round's sum) |"
+                 + (spread([sum(t.total for t in r) for r in rounds], " (each round's sum)")
+                    + spread([sum(t.total for t in r) for r in student_rounds], " (each round's sum)")
                     if several else ""))
     return lines
 

@@ -200,14 +200,14 @@ def test_bad_cluster_argument_gets_one_line(tmp_path):
     assert code == 1 and "local:N" in err and err.count("\n") == 1, err
 
 
-@pytest.mark.nbgrader
-@pytest.mark.slow
 def _ctrl_c_as_in_a_terminal() -> None:
     """SIGINT back to its default in the child, so Python turns it into KeyboardInterrupt: a suite started in the
     background (``.ci/run &`` from a script) passes SIGINT on ignored, and an ignored SIGINT stays ignored."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_ctrl_c_keeps_merged_grades(tmp_path, dask_cluster):
     """Does Ctrl-C during grading on a cluster stop it, keep every grade merged so far, and leave the rest to a rerun?"""
     students = tiny.tiny_class(tiny.add_tiny_assignment(tmp_path), size=6)
