@@ -62,8 +62,12 @@ def graded(tmp_path_factory, request) -> dict:
     needed = {_assignment_of(item) for item in request.session.items if _needs_grades(item)}
     chosen = [a for a in harness.ALL_ASSIGNMENTS if None in needed or a in needed]
 
+    # Made here, not in the threads: the first mktemp of a pytest process creates its base folder, and two threads
+    # doing that at once race (FileExistsError on pytest-N/popen-gwK).
+    roots = {a: Path(tmp_path_factory.mktemp(f"root-{a[:2]}")) for a in chosen}
+
     def grade(assignment: str):
-        root = Path(tmp_path_factory.mktemp(f"root-{assignment[:2]}"))
+        root = roots[assignment]
         students = {
             "reference": harness.make_submission(assignment, harness.reference_answers(assignment)),
             "blank": harness.make_submission(assignment),
