@@ -12,6 +12,7 @@ Used by every notebook's first cell (``from helpers import tf``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import warnings
 from types import ModuleType
@@ -72,6 +73,28 @@ def silence_python_warnings() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+@contextlib.contextmanager
+def no_collection_while_importing() -> Iterator[None]:
+    """Pause Python's cycle collector during the import, then exempt what was imported from later collections.
+
+    Importing TensorFlow and Keras creates about 700,000 Python objects that live as long as the process.
+    Collected as usual, they cost about seven full collections during the import, and every full collection
+    afterwards walks them again (measured on notebook 10: about 1.5 s of its import and 2.5 s of its cells on this
+    2-core machine). ``gc.freeze`` moves them into a generation the collector never visits, as the ``gc``
+    documentation suggests for long-lived start-up objects. The few cycles the import leaves behind stay in memory
+    (about 3 MB). The fork server (``autograder.kernels.forkserver``) imports under it too: frozen objects are
+    also left alone by the collector of each forked kernel, so their memory pages stay shared.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def import_tensorflow() -> ModuleType:
     """Import TensorFlow without its start-up log lines and return it.
 
@@ -89,7 +112,7 @@ def import_tensorflow() -> ModuleType:
     quiet_environment()
     if "tensorflow" in sys.modules and getattr(import_tensorflow, "_done", False):
         return sys.modules["tensorflow"]
-    with stderr_fd_silenced():
+    with stderr_fd_silenced(), no_collection_while_importing():
         import tensorflow as tf
 
         tf.config.list_physical_devices()

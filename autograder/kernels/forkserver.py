@@ -61,17 +61,19 @@ def preload() -> None:
     # imports matplotlib, which reads it once, so it must be set first.
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
-    from helpers.quiet import quiet_environment, silence_python_warnings, stderr_fd_silenced
+    from helpers.quiet import (no_collection_while_importing, quiet_environment, silence_python_warnings,
+                               stderr_fd_silenced)
 
     quiet_environment()
-    with stderr_fd_silenced():
-        import tensorflow  # noqa: F401 - no operation runs here: TensorFlow's thread pools start after the fork
-    silence_python_warnings()
-    import numpy  # noqa: F401
-    from ipykernel import kernelapp  # noqa: F401
+    with no_collection_while_importing():
+        with stderr_fd_silenced():
+            import tensorflow  # noqa: F401 - no operation runs here: TensorFlow's thread pools start after the fork
+        silence_python_warnings()
+        import numpy  # noqa: F401
+        from ipykernel import kernelapp  # noqa: F401
 
-    from autograder.kernels import guard, namespaces  # noqa: F401
-    from helpers.checks import core  # noqa: F401 - the notebooks' checks (nbNN) are imported by each kernel's guard
+        from autograder.kernels import guard, namespaces  # noqa: F401
+        from helpers.checks import core  # noqa: F401 - the notebooks' checks (nbNN) are imported by each kernel's guard
 
 
 def become_kernel(request: dict) -> NoReturn:
