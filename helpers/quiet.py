@@ -79,8 +79,8 @@ def no_collection_while_importing() -> Iterator[None]:
 
     Importing TensorFlow and Keras creates about 700,000 Python objects that live as long as the process.
     Collected as usual, they cost about seven full collections during the import, and every full collection
-    afterwards walks them again (measured on notebook 10: about 1.5 s of its import and 2.5 s of its cells on this
-    2-core machine). ``gc.freeze`` moves them into a generation the collector never visits, as the ``gc``
+    afterwards walks them again (measured on notebook 10 on this 2-core machine: about 1.4 s during its import and
+    1.7 s during its other cells). ``gc.freeze`` moves them into a generation the collector never visits, as the ``gc``
     documentation suggests for long-lived start-up objects. The few cycles the import leaves behind stay in memory
     (about 3 MB). The fork server (``autograder.kernels.forkserver``) imports under it too: frozen objects are
     also left alone by the collector of each forked kernel, so their memory pages stay shared.

@@ -28,14 +28,13 @@ def test_tensorflow_imports_and_runs_without_stderr():
     assert done.stderr == "", done.stderr
 
 
-
 def test_the_import_runs_no_collection_and_its_objects_are_left_out_of_later_ones():
     """Does importing TensorFlow leave the collector on, with no collection during the import, and its objects frozen?"""
     done = _python(
-        "import gc, helpers\n"
+        "import gc, sys, helpers\n"
         "runs = []\n"
         "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
         "from helpers import tf\n"
-        "print(len(runs), gc.isenabled(), gc.get_freeze_count() > 100_000, 'keras' in __import__('sys').modules)"
+        "print(len(runs), gc.isenabled(), gc.get_freeze_count() > 100_000, 'keras' in sys.modules)"
     )
     assert done.stdout.split() == ["0", "True", "True", "True"], done.stderr
