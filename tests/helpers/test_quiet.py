@@ -29,7 +29,7 @@ def test_tensorflow_imports_and_runs_without_stderr():
 
 
 def test_the_import_runs_no_collection_and_its_objects_are_left_out_of_later_ones():
-    """Does importing TensorFlow leave the collector on, with no collection during the import, and its objects frozen?"""
+    """Does importing TensorFlow run no collection, leave the collector on, and freeze what it imported?"""
     done = _python(
         "import gc, sys, helpers\n"
         "runs = []\n"
