@@ -36,7 +36,7 @@ TARGET_CLASSES = (5, 6, 7, 8, 9)
 _IMAGENET_ROWS = (96, 128, 160, 192, 224)  # MobileNetV2's ImageNet weights come in these sizes
 #: The MobileNetV2 of notebook 10: small enough for a CPU, and a size ImageNet weights exist for.
 MOBILENET_CONFIG = {"input_shape": (96, 96, 3), "alpha": 0.35, "include_top": False}
-COURSE_MOBILENET_WEIGHTS = WEIGHTS_DIR / "mobilenetv2_0.35_96_course.weights.h5"
+COURSE_MOBILENET_WEIGHTS = WEIGHTS_DIR / "mobilenetv2_0.35_96_course.h5"   # the layout of Keras's ImageNet files
 COURSE_MOBILENET_RECORD = WEIGHTS_DIR / "mobilenetv2_0.35_96_course.json"
 TRANSFER_VS_SCRATCH_RECORD = WEIGHTS_DIR / "transfer_vs_scratch.json"
 
@@ -139,7 +139,7 @@ def pretrained_weights(quiet: bool = False) -> str:
         quiet: Say nothing. Defaults to ``False``.
 
     Returns:
-        ``"imagenet"`` or the path of ``mobilenetv2_0.35_96_course.weights.h5``.
+        ``"imagenet"`` or the path of ``mobilenetv2_0.35_96_course.h5``.
 
     Used in notebook 10:
 

@@ -106,8 +106,8 @@ def _from_config(config_json: str) -> keras.Model:
     return keras.models.model_from_json(config_json)
 
 
-def rebuild_model(config_json: str, weights: Sequence[np.ndarray], name: str) -> keras.Model:
-    """The model that ``config_json`` describes, with ``weights``; ``CheckFailed`` if it holds anything else.
+def refuse_unsafe(config_json: str, weights: Sequence[np.ndarray], name: str) -> str:
+    """``CheckFailed`` unless ``config_json`` describes built-in layers only, within the size limits.
 
     Args:
         config_json: ``model.to_json()`` of the student's model.
@@ -115,7 +115,7 @@ def rebuild_model(config_json: str, weights: Sequence[np.ndarray], name: str) ->
         name: The exercise's call, for the messages.
 
     Returns:
-        A Keras model equal to the student's, built in this process.
+        The config as JSON without the compile settings: what ``rebuild_model`` builds.
     """
     if not isinstance(config_json, str) or len(config_json) > MAX_CONFIG_CHARS:
         fail(f"{name}: the model's description is too large.", f"at most {MAX_CONFIG_CHARS:,} characters",
@@ -130,8 +130,23 @@ def rebuild_model(config_json: str, weights: Sequence[np.ndarray], name: str) ->
     if total > MAX_WEIGHTS:
         fail(f"{name}: the model is too large.", f"at most {MAX_WEIGHTS:,} weights", f"{total:,}",
              "Keep the MobileNetV2 base and put a small head on it.")
+    return json.dumps(config)
+
+
+def rebuild_model(config_json: str, weights: Sequence[np.ndarray], name: str) -> keras.Model:
+    """The model that ``config_json`` describes, with ``weights``; ``CheckFailed`` if it holds anything else.
+
+    Args:
+        config_json: ``model.to_json()`` of the student's model.
+        weights: ``model.get_weights()`` of that model.
+        name: The exercise's call, for the messages.
+
+    Returns:
+        A Keras model equal to the student's, built in this process.
+    """
+    config = refuse_unsafe(config_json, weights, name)
     try:
-        model = _from_config(json.dumps(config))
+        model = _from_config(config)
         model.set_weights([np.asarray(w) for w in weights])
     except Exception as error:
         fail(f"{name}: the model could not be rebuilt from its description and weights.", "a Keras model",

@@ -172,7 +172,7 @@ def test_pretrain_mobilenet_script_writes_loadable_weights_and_record(tmp_path):
     from helpers import pretrain_mobilenet
     from helpers.transfer import MOBILENET_CONFIG
 
-    out = tmp_path / "mini.weights.h5"
+    out = tmp_path / "mini.h5"
     record = pretrain_mobilenet.main(["--per-class", "2", "--epochs", "1", "--out", str(out)])
     saved = json.loads((tmp_path / "mini.json").read_text())
     assert saved == record and saved["epochs"] == 1 and 0 <= saved["test_accuracy"] <= 1

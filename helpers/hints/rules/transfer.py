@@ -20,16 +20,32 @@ COURSE_CALL = ("keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.
 _SCALERS = ("Rescaling", "Normalization", "Lambda", "TFOpLambda")
 
 
-@rule("ValueError", r"objects could not be loaded.*must match\. variable\.shape=")
+# Each error twice: as Keras words it for a `.weights.h5` file, and for the one-group-per-layer `.h5` layout of its
+# ImageNet files and of the course's own file.
+
+@rule("ValueError", r"objects could not be loaded.*must match\. variable\.shape=|Shape mismatch in layer #\d+")
 def weights_for_another_shape(match: re.Match, ctx: Context) -> str | None:
     return hint("the weights file was saved from a network of another shape: MobileNetV2's alpha (its width) "
                 "or its input_shape differs from the one the file was made for.", COURSE_CALL)
 
 
-@rule("ValueError", r"Layer 'predictions' expected 2 variables, but received 0 variables during loading")
-def weights_without_top(match: re.Match, ctx: Context) -> str | None:
+def _without_top() -> str:
     return hint("this weights file holds the base only (it was saved with include_top=False), so it cannot "
                 "fill the ImageNet classifier on top.", COURSE_CALL)
+
+
+@rule("ValueError", r"Layer 'predictions' expected 2 variables, but received 0 variables during loading")
+def weights_without_top(match: re.Match, ctx: Context) -> str | None:
+    return _without_top()
+
+
+@rule("ValueError", r"Layer count mismatch when loading weights from file\. Model expected (\d+) layers, "
+                    r"found (\d+) saved layers")
+def weights_for_more_layers(match: re.Match, ctx: Context) -> str | None:
+    expected, saved = int(match.group(1)), int(match.group(2))
+    if expected == saved + 1:       # the one more layer with weights: the classifier of include_top=True
+        return _without_top()
+    return weights_for_another_shape(match, ctx)
 
 
 def _is_pretrained_base(layer: Any) -> bool:

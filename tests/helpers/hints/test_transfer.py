@@ -41,6 +41,12 @@ def test_weights_file_for_another_width_gets_a_hint(keras):
     assert text and "alpha" in text and "alpha=0.35" in text
 
 
+def test_weights_file_for_grey_images_gets_a_hint(keras):
+    """Does loading the course's file into a MobileNetV2 built for one channel give the hint with the right call?"""
+    text = hints.explain(raised(lambda: _base(keras, input_shape=(96, 96, 1))))
+    assert text and "input_shape=(96, 96, 3)" in text
+
+
 def test_weights_file_with_top_gets_a_hint(keras):
     """Does loading the base-only file with include_top=True give a hint saying include_top=False?"""
     text = hints.explain(raised(lambda: _base(keras, include_top=True)))
