@@ -277,3 +277,27 @@ def test_challenge_forged_observations_fail(reference_run, forged):
             b'{"class_name": "Functional", "config": {"layers": 3}}'), dtype=np.uint8)}
     with pytest.raises(CheckFailed):
         nb10.train_best_model.judge(observed, min_accuracy=0.3)
+
+
+def test_challenge_scores_the_model_packed_here_as_the_grader_scores_its_rebuild(reference_run):
+    """In JupyterLab the check scores the model it packed (no rebuild): the same probabilities as the grader's rebuilt
+    model gets, and the student's model keeps its own weights afterwards."""
+    from helpers.checks.rebuild import rebuild_model, unpack_model
+
+    config, arrays = unpack_model(reference_run["config"], reference_run["weights"], list(nb10._pretrained()))
+    weights = nb10._Weights(arrays)
+    packed_here = nb10._packed_here[config, weights.digest]
+    own = packed_here.get_weights()
+    here = nb10._predictions.__wrapped__(config, weights.digest, weights)
+    assert all(np.array_equal(a, b) for a, b in zip(packed_here.get_weights(), own))
+    rebuilt = nb10._score(rebuild_model(config, arrays, "test"))
+    np.testing.assert_allclose(here, rebuilt, atol=1e-5)
+
+
+def test_challenge_refuses_code_in_a_model_packed_here():
+    """Is a Lambda model refused in the kernel too, where its live model would be scored without a rebuild?"""
+    inputs = keras.Input(shape=(96, 96, 3))
+    x = layers.Lambda(keras.applications.mobilenet_v2.preprocess_input)(inputs)
+    model = keras.Model(inputs, layers.Dense(5, activation="softmax")(layers.GlobalAveragePooling2D()(x)))
+    with pytest.raises(CheckFailed, match="does not rebuild"):
+        nb10.train_best_model(lambda base, train_ds, val_ds: model, min_accuracy=0.3, seed=7)
