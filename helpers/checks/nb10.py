@@ -531,7 +531,8 @@ SCORING_BATCH = 100
 
 @functools.lru_cache(maxsize=4)
 def _predictions(config: str, digest: str, weights: tuple) -> np.ndarray:
-    """The rebuilt model's probabilities on the hidden images (both threshold cells of an answer share them)."""
+    """The model's probabilities on the hidden images (both threshold cells of an answer share them): the model
+    rebuilt from its description, or, in the process that packed it, that model with the packed values."""
     name = "train_best_model(base_model, train_ds, val_ds)"
     packed_here = _packed_here.get((config, digest))
     if packed_here is None:
