@@ -186,7 +186,8 @@ def load_base_model(kind: str = "auto", image_size: int = 96, allow_download: bo
     fallback = "so this uses the offline default, a small conv base pretrained on digits 0-4"
     cached = any(p.exists() for p in imagenet_weights_cache_paths(image_size))
     if not cached and not allow_download:
-        print(f"MobileNetV2's ImageNet weights are not in the Keras cache ({imagenet_weights_cache_paths(image_size)[0].parent})"
+        cache = imagenet_weights_cache_paths(image_size)[0].parent
+        print(f"MobileNetV2's ImageNet weights are not in the Keras cache ({cache})"
               f" and downloading is off (allow_download=False), {fallback}.")
         return load_digits_base()
     try:

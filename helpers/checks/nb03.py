@@ -427,7 +427,8 @@ def make_eval_pipeline(observed, n=50, batch_size=16, dtype="float32") -> None:
     want_epoch = want["epochs"][0]
     check(len(observed["epochs"]) == 2, f"{name}: two epochs read.", 2, len(observed["epochs"]), "Run the test again.")
     for number, epoch in enumerate(observed["epochs"], start=1):
-        check_equal(list(epoch["sizes"]), list(want_epoch["sizes"]), f"{name}: the sizes of the batches (epoch {number}).",
+        check_equal(list(epoch["sizes"]), list(want_epoch["sizes"]),
+                    f"{name}: the sizes of the batches (epoch {number}).",
                     "Use .batch(batch_size) and keep the last, smaller batch: no drop_remainder=True.")
         check_close(epoch["first"], want_epoch["first"],
                     f"{name}: the samples, normalised, in their original order (epoch {number}).",

@@ -167,8 +167,9 @@ def fit_repeated(observed, n_train=250, batch_size=64, epochs=3, seed=0) -> None
           steps, observed["steps"], _steps_hint(observed["steps"], n_train, batch_size, epochs))
     model, expected = _judges_run(n_train, batch_size, epochs, seed)
     weights = observed["weights"]
-    same = len(weights) == len(model.get_weights()) and all(
-        np.shape(g) == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-5) for g, w in zip(weights, model.get_weights()))
+    want = model.get_weights()
+    same = len(weights) == len(want) and all(
+        np.shape(g) == w.shape and np.allclose(g, w, rtol=1e-4, atol=1e-5) for g, w in zip(weights, want))
     check(same, f"{name}: the weights after training should be those of {epochs} epochs on train_ds.",
           "the weights of the judge's own run", "other weights",
           "Train the model you were given on train_ds, once, for `epochs` epochs, and nothing else.")

@@ -84,8 +84,9 @@ def _probabilities(seed: int | None) -> list[tuple[np.ndarray, str]]:
 
 
 def _one_result_per_case(observed: Any, count: int, name: str) -> None:
+    got = len(observed) if isinstance(observed, list) else type(observed).__name__
     check(isinstance(observed, list) and len(observed) == count, f"{name}: one result per case.",
-          count, len(observed) if isinstance(observed, list) else type(observed).__name__, "Return one result per call.")
+          count, got, "Return one result per call.")
 
 
 def predict_labels(student: Callable[..., Any], seed: int | None = None) -> dict[str, Any]:
@@ -214,7 +215,8 @@ def confusion_matrix(
     student: Callable[..., Any], y_true: Sequence[int] | None = None, y_pred: Sequence[int] | None = None,
     num_classes: int | None = None, seed: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Check ``confusion_matrix``: shape ``(num_classes, num_classes)``, integer counts, rows true and columns predicted.
+    """Check ``confusion_matrix``: shape ``(num_classes, num_classes)``, integer counts, rows true and columns
+    predicted.
 
     Args:
         student: The student's ``confusion_matrix(y_true, y_pred, num_classes)``; it gets integer arrays.

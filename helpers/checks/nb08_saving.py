@@ -114,7 +114,8 @@ def checkpoint_cases(cases: Sequence[tuple] | None, seed: int | None) -> list[tu
 
     Drawn cases: new data and initial weights, ``patience`` 0 to 3, 3 to 6 epochs (short, to keep the notebook quick).
     """
-    chosen = [tuple(int(v) for v in c) for c in (cases if cases is not None else (() if seed is not None else _VISIBLE))]
+    given = cases if cases is not None else (() if seed is not None else _VISIBLE)
+    chosen = [tuple(int(v) for v in c) for c in given]
     if seed is not None:
         rng = np.random.default_rng(seed)
         chosen += [(int(rng.integers(0, 2**16)), int(rng.integers(0, 2**16)), int(rng.integers(0, 4)),

@@ -127,7 +127,8 @@ def _numbers(values: Any) -> Any:
 
 
 def figure_data(fig: Any) -> dict[str, Any]:
-    """What a figure shows, as plain data: each Axes' lines (label, x, y), axis labels and legend, and the figure's legends."""
+    """What a figure shows, as plain data: each Axes' lines (label, x, y), axis labels and legend, and the figure's
+    legends."""
     if not isinstance(fig, Figure):
         return {"figure": False, "type": type(fig).__name__}
     axes = [{"lines": [{"label": str(line.get_label()), "x": _numbers(line.get_xdata()),
@@ -316,7 +317,8 @@ def _rule_two_cases(rng: np.random.Generator, n: int, a: float) -> list[FitCase]
 
 
 def fit_cases(seed: int) -> list[FitCase]:
-    """Loss curves of 4 to 10 epochs and target losses drawn from ``seed``, each built so that one part of the rule decides.
+    """Loss curves of 4 to 10 epochs and target losses drawn from ``seed``, each built so that one part of the rule
+    decides.
 
     Every value keeps at least 2 % away from the rule's 10 % and 5 %
     thresholds; one case sits exactly on the target loss. The cases of rule 1

@@ -222,8 +222,8 @@ def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, s
     check("GlobalAveragePooling2D" in classes and classes.index("GlobalAveragePooling2D") < classes.index("Dropout"),
           f"{name}: average the feature map, then drop out.", "GlobalAveragePooling2D before Dropout", classes,
           "base -> GlobalAveragePooling2D -> Dropout -> Dense(softmax).")
-    expected = reference.build_transfer_model(tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed)), num_classes, _scaling(),
-                                              dropout_rate)
+    tiny = tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed))
+    expected = reference.build_transfer_model(tiny, num_classes, _scaling(), dropout_rate)
     head = [np.asarray(w) for w in observed["head"]]
     want_head = expected.layers[-1].get_weights()
     check([w.shape for w in head] == [w.shape for w in want_head], f"{name}: the Dense head's weights.",
@@ -240,7 +240,8 @@ def build_transfer_model(observed, num_classes=5, dropout_rate=0.2, filters=4, s
     check_close(observed["plain_outputs"], want, f"{name}: called without a training argument, model(x) should run "
                 "the base in inference mode.", "Call the base as base_model(x, training=False): its Dropout and "
                 "BatchNormalization layers must not act as in training.", rtol=1e-4, atol=1e-5)
-    _judge_fit(observed, tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed)).get_weights(), head, name)
+    base_before = tiny_base(filters, seed=seed or 0, input_shape=_transfer_shape(seed)).get_weights()
+    _judge_fit(observed, base_before, head, name)
 
 
 def _judge_fit(observed: dict, base_before: list, head_before: list, name: str) -> None:
@@ -269,7 +270,8 @@ def _new_mobilenet() -> keras.Model:
 
 @functools.lru_cache(maxsize=1)
 def _mobilenet_layers() -> tuple[tuple[str, bool], ...]:
-    """Read before any student's function gets the base (``_unfreeze_case`` comes first), so from the untouched build."""
+    """Read before any student's function gets the base (``_unfreeze_case`` comes first), so from the untouched
+    build."""
     return _structure(_new_mobilenet())
 
 
@@ -575,8 +577,8 @@ def train_best_model(observed, min_accuracy=0.4, seed=None) -> None:
     name = "train_best_model(base_model, train_ds, val_ds)"
     seconds = float(observed["seconds"])
     check(seconds <= CHALLENGE_SECONDS, f"{name}: training should fit the budget.",
-          f"at most {CHALLENGE_SECONDS} s of processor time", f"{seconds:.0f} s", "Train for fewer epochs, or compute the frozen "
-          "base's features once and train the head on them.")
+          f"at most {CHALLENGE_SECONDS} s of processor time", f"{seconds:.0f} s",
+          "Train for fewer epochs, or compute the frozen base's features once and train the head on them.")
     config, arrays = unpack_model(observed["config"], observed["weights"], list(_pretrained()))
     weights = _Weights(arrays)
     try:

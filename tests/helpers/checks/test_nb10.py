@@ -1,4 +1,5 @@
-"""helpers.checks.nb10: the transfer checks accept the reference and other right answers, and reject the classic mistakes."""
+"""helpers.checks.nb10: the transfer checks accept the reference and other right answers, and reject the classic
+mistakes."""
 from __future__ import annotations
 
 import numpy as np

@@ -18,7 +18,8 @@ def keras(tf):
 def _base(keras, **kwargs):
     from helpers.transfer import COURSE_MOBILENET_WEIGHTS
 
-    settings = {"input_shape": (96, 96, 3), "alpha": 0.35, "include_top": False, "weights": str(COURSE_MOBILENET_WEIGHTS)}
+    settings = {"input_shape": (96, 96, 3), "alpha": 0.35, "include_top": False,
+                "weights": str(COURSE_MOBILENET_WEIGHTS)}
     return keras.applications.MobileNetV2(**{**settings, **kwargs})
 
 
