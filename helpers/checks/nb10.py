@@ -36,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 
 from helpers.checks.core import CheckFailed, check, check_close, check_equal, check_instance, fail
-from helpers.checks.observed import observed_check
+from helpers.checks.observed import observed_check, reporting
 from helpers.checks.rebuild import pack_model, rebuild_model, refuse_unsafe, unpack_model
 from helpers.images import TARGET_CLASSES, render, write_task
 from helpers.quiet import import_tensorflow
@@ -476,9 +476,10 @@ def train_best_model(student: Callable[..., Any], min_accuracy: float = 0.4, see
         check_instance(model, keras.Model, "train_best_model should return a trained Keras model.",
                        "End with `return model`.")
         runs[seed] = {"seconds": seconds, **pack_model(model, known)}
-        config, arrays = unpack_model(runs[seed]["config"], runs[seed]["weights"], known)
         _packed_here.clear()
-        _packed_here[config, _Weights(arrays).digest] = model
+        if not reporting():     # under grading the grader judges, in another process: nothing here would use it
+            config, arrays = unpack_model(runs[seed]["config"], runs[seed]["weights"], known)
+            _packed_here[config, _Weights(arrays).digest] = model
     return runs[seed]
 
 
